@@ -1,0 +1,1 @@
+"""kimflow's generic BPM engine around SpiffWorkflow."""

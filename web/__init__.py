@@ -1,0 +1,1 @@
+"""kimflow's Flask web workspace."""

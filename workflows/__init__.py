@@ -1,0 +1,1 @@
+"""KIM-specific process support: script helpers, service handlers, routing and demo data."""

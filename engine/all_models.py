@@ -1,0 +1,3 @@
+"""Import every module that declares tables, so metadata and migrations see them all."""
+
+from engine import models  # noqa: F401

@@ -1,0 +1,185 @@
+"""The `kimflow` command line: a stable contract for operators and scripts (JSON on stdout)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.actors import Actor
+from engine.db import Database, default_database_url
+from engine.errors import DefinitionError, FormErrors, KimflowError
+from engine.registry import Extensions
+from engine.runtime import ProcessEngine
+
+EXIT_INVALID = 2
+
+
+@dataclass
+class Plugin:
+    """What a composition root adds: extensions for the engine and further subcommands."""
+
+    extensions: Callable[[], Extensions] = Extensions
+    commands: list[Callable[[argparse._SubParsersAction], None]] = field(default_factory=list)
+
+
+def _emit(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def _json_arg(text: str | None) -> dict:
+    if not text:
+        return {}
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError("--data muss ein JSON-Objekt sein")
+    return value
+
+
+def collect_files(paths: Sequence[str]) -> dict[str, bytes]:
+    """Read .bpmn/.dmn files, expanding folders (recursively, sorted)."""
+    files: dict[str, bytes] = {}
+    for raw in paths:
+        path = Path(raw)
+        candidates = sorted(p for p in path.rglob("*") if p.suffix in (".bpmn", ".dmn")) if path.is_dir() else [path]
+        for candidate in candidates:
+            files[candidate.name if candidate.name not in files else str(candidate)] = candidate.read_bytes()
+    return files
+
+
+def cmd_init_db(args, engine: ProcessEngine) -> int:
+    engine.db.create_all()
+    _emit({"database": engine.db.engine.url.render_as_string(hide_password=True), "status": "ok"})
+    return 0
+
+
+def cmd_deploy(args, engine: ProcessEngine) -> int:
+    try:
+        files = collect_files(args.paths)
+    except OSError as err:
+        return _fail(f"Datei nicht lesbar: {err}")
+    try:
+        deployed = engine.deploy(files, actor=Actor.system_actor(args.user))
+    except DefinitionError as err:
+        return _fail("Nichts bereitgestellt:\n" + "\n".join(f"  {p}" for p in err.problems))
+    for item in deployed:
+        if item.kind == "process":
+            _emit({"process_id": item.process_id, "version": item.version, "created": item.created})
+    return 0
+
+
+def cmd_start(args, engine: ProcessEngine) -> int:
+    instance_id = engine.start(args.process_id, actor=Actor.system_actor(args.user), data=_json_arg(args.data),
+                               business_key=args.key, case_ref=args.case)
+    view = engine.show(instance_id)
+    _emit({"instance_id": instance_id, "status": view.status})
+    return 0
+
+
+def cmd_tasks(args, engine: ProcessEngine) -> int:
+    from engine import queries
+
+    with engine.db.reading() as session:
+        rows = queries.open_tasks(session, instance_id=args.instance, office=args.office)
+        result = [{"id": t.id, "instance_id": t.instance_id, "element_id": t.element_id, "name": t.name,
+                   "office": t.office, "status": t.status, "unit": t.unit, "claimed_by": t.claimed_by,
+                   "due_at": t.due_at.isoformat() if t.due_at else None} for t in rows]
+    if args.json:
+        _emit(result)
+    else:
+        for t in result:
+            print(f"{t['id']}  #{t['instance_id']}  {t['office'] or '-':10}  {t['name']}")
+    return 0
+
+
+def cmd_complete(args, engine: ProcessEngine) -> int:
+    try:
+        status = engine.complete(args.task_id, actor=Actor.system_actor(args.user), data=_json_arg(args.data))
+    except FormErrors as err:
+        return _fail(json.dumps({"errors": err.errors}, ensure_ascii=False))
+    _emit({"task_id": args.task_id, "instance_status": status})
+    return 0
+
+
+def cmd_show(args, engine: ProcessEngine) -> int:
+    view = engine.show(args.instance_id)
+    if args.json:
+        _emit(view.as_dict())
+    else:
+        print(f"#{view.id} {view.process_id} v{view.version}: {view.status}")
+        print(json.dumps(view.data, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def cmd_worker(args, engine: ProcessEngine) -> int:
+    from engine import clock, jobs
+
+    now = clock.parse_iso(args.now) if args.now else None
+    if args.once:
+        fired = jobs.run_due_jobs(engine, now=now)
+        _emit({"fired": fired})
+        return 0
+    jobs.work_forever(engine)
+    return 0
+
+
+def build_parser(plugin: Plugin) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kimflow", description="kimflow: BPMN-Prozesse für KIM")
+    parser.add_argument("--db", default=None, help="database URL (default: KIMFLOW_DATABASE_URL or SQLite)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init-db", help="create or upgrade the schema").set_defaults(func=cmd_init_db)
+    p = sub.add_parser("deploy", help="deploy .bpmn/.dmn files or folders")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--user", default="cli")
+    p.set_defaults(func=cmd_deploy)
+    p = sub.add_parser("start", help="start a process instance")
+    p.add_argument("process_id")
+    p.add_argument("--data")
+    p.add_argument("--key")
+    p.add_argument("--case")
+    p.add_argument("--user", default="cli")
+    p.set_defaults(func=cmd_start)
+    p = sub.add_parser("tasks", help="list open human tasks")
+    p.add_argument("--instance", type=int)
+    p.add_argument("--office")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tasks)
+    p = sub.add_parser("complete", help="complete a human task")
+    p.add_argument("task_id")
+    p.add_argument("--data")
+    p.add_argument("--user", default="cli")
+    p.set_defaults(func=cmd_complete)
+    p = sub.add_parser("show", help="show an instance")
+    p.add_argument("instance_id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("worker", help="fire due timers and jobs")
+    p.add_argument("--once", action="store_true")
+    p.add_argument("--now", help="ISO 8601 time to run as (tests, replays)")
+    p.set_defaults(func=cmd_worker)
+    for add in plugin.commands:
+        add(sub)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None, plugin: Plugin | None = None) -> int:
+    """Parse the command line, build the engine with the plugin's extensions and run one command."""
+    plugin = plugin or Plugin()
+    args = build_parser(plugin).parse_args(argv)
+    engine = ProcessEngine(Database(args.db or default_database_url()), plugin.extensions())
+    try:
+        return args.func(args, engine)
+    except (KimflowError, ValueError) as err:
+        return _fail(str(err))
+
+
+def main() -> None:
+    sys.exit(run())

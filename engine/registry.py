@@ -1,0 +1,81 @@
+"""The registration API through which workflows/ plugs KIM specifics into the generic engine."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+
+@dataclass
+class InstanceContext:
+    """What routing and listeners may know about an instance while the engine works on it."""
+
+    session: Session
+    instance_id: int
+    process_id: str
+    case_ref: str | None
+    business_key: str | None
+    data: dict[str, Any]
+
+
+@dataclass
+class ServiceCall:
+    """One service-task invocation: the handler reads `data` and returns updates to merge."""
+
+    context: InstanceContext
+    element_id: str
+    topic: str
+    data: dict[str, Any]
+
+
+ServiceHandler = Callable[[ServiceCall], dict[str, Any] | None]
+UnitResolver = Callable[[str, InstanceContext], str | None]
+AreaResolver = Callable[[InstanceContext], str | None]
+Listener = Callable[[str, InstanceContext, dict[str, Any]], None]
+
+EVENTS = ("instance_started", "instance_completed", "task_created", "task_completed", "task_cancelled",
+          "instance_error")
+
+
+@dataclass
+class Extensions:
+    """Everything outside the engine that processes may call or that may observe the engine."""
+
+    script_functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    service_handlers: dict[str, ServiceHandler] = field(default_factory=dict)
+    offices: set[str] | None = None
+    unit_resolver: UnitResolver | None = None
+    area_resolver: AreaResolver | None = None
+    listeners: dict[str, list[Listener]] = field(default_factory=lambda: defaultdict(list))
+
+    def script_function(self, name: str | None = None) -> Callable:
+        """Expose a function to scripts, conditions and DMN cells under `name`."""
+
+        def register(fn: Callable) -> Callable:
+            self.script_functions[name or fn.__name__] = fn
+            return fn
+
+        return register
+
+    def service_handler(self, topic: str) -> Callable[[ServiceHandler], ServiceHandler]:
+        """Register the Python handler that performs service tasks with this topic."""
+
+        def register(fn: ServiceHandler) -> ServiceHandler:
+            self.service_handlers[topic] = fn
+            return fn
+
+        return register
+
+    def on(self, event: str, listener: Listener) -> None:
+        """Call `listener(event, context, payload)` inside the engine's transaction."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown engine event {event!r}; known: {', '.join(EVENTS)}")
+        self.listeners[event].append(listener)
+
+    def emit(self, event: str, context: InstanceContext, payload: dict[str, Any]) -> None:
+        for listener in self.listeners.get(event, ()):
+            listener(event, context, payload)

@@ -1,0 +1,403 @@
+"""ProcessEngine: the façade every screen, the CLI and the worker call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import audit, clock, projection
+from engine.actors import Actor
+from engine.db import Database
+from engine.definitions import DefinitionLibrary, Deployed
+from engine.errors import (ConcurrentModification, CorrelationError, FormErrors, InstanceStateError, NotFound,
+                           PermissionDenied, TaskAlreadyCompleted, TaskClaimedByOther, TaskStateError)
+from engine.execution import Executor, instance_data
+from engine.forms import Form, form_for
+from engine.models import HumanTask, Incident, MessageSubscription, ProcessInstance
+from engine.registry import Extensions
+
+MAX_MESSAGE_HOPS = 50
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """An instance as `kimflow show` prints it."""
+
+    id: int
+    process_id: str
+    version: int
+    status: str
+    data: dict[str, Any]
+    business_key: str | None = None
+    case_ref: str | None = None
+    error_element: str | None = None
+    error_message: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "process_id": self.process_id, "version": self.version, "status": self.status,
+                "data": self.data, "business_key": self.business_key, "case_ref": self.case_ref,
+                "error_element": self.error_element, "error_message": self.error_message}
+
+
+class ProcessEngine:
+    """Deploy, start, work on and correlate process instances; one transaction per call."""
+
+    def __init__(self, db: Database, extensions: Extensions | None = None):
+        self.db = db
+        self.extensions = extensions or Extensions()
+        self.library = DefinitionLibrary(offices=self.extensions.offices)
+        self.executor = Executor(self.library, self.extensions)
+
+    # -- definitions -------------------------------------------------------------------------
+    def deploy(self, files: Mapping[str, bytes | str], *, actor: Actor) -> list[Deployed]:
+        """Validate and deploy a bundle of BPMN/DMN files; on any problem nothing is deployed."""
+        with self.db.unit_of_work() as session:
+            return self.library.deploy(session, files, actor=actor.name)
+
+    # -- instances ---------------------------------------------------------------------------
+    def start(self, process_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None,
+              business_key: str | None = None, case_ref: str | None = None, version: int | None = None) -> int:
+        """Start an instance and run it until it waits; return its id."""
+        with self.db.unit_of_work() as session:
+            row = self._start(session, process_id, actor, dict(data or {}), business_key, case_ref, version)
+            return row.id
+
+    def _start(self, session: Session, process_id: str, actor: Actor, data: dict, business_key, case_ref,
+               version, parent_id: int | None = None) -> ProcessInstance:
+        definition = self.library.get(session, process_id, version)
+        workflow = self.executor.new_workflow(definition, data)
+        now = clock.now()
+        row = ProcessInstance(process_id=process_id, definition_version_id=definition.id,
+                              version=definition.version, business_key=business_key, case_ref=case_ref,
+                              parent_instance_id=parent_id, status="running", state="{}", summary={},
+                              started_by=actor.name, started_at=now, updated_at=now)
+        session.add(row)
+        session.flush()
+        audit.record(session, actor.name, "instance_started", instance_id=row.id, case_ref=case_ref,
+                     process_id=process_id, version=definition.version, business_key=business_key)
+        self.extensions.emit("instance_started", self.executor.context(session, row, workflow), {})
+        outcome = self.executor.advance(session, row, workflow, actor.name)
+        self._route_events(session, outcome.events, row, actor)
+        return row
+
+    def show(self, instance_id: int) -> InstanceView:
+        """Return an instance with its current data."""
+        with self.db.reading() as session:
+            row = self._instance(session, instance_id)
+            workflow = self.executor.load(session, row)
+            return _view(row, instance_data(workflow))
+
+    def suspend(self, instance_id: int, *, actor: Actor, reason: str = "") -> None:
+        """Stop an instance from moving on (timers wait, tasks cannot be completed)."""
+        self._set_status(instance_id, actor, "suspended", ("running", "error"), "instance_suspended", reason)
+
+    def resume(self, instance_id: int, *, actor: Actor, reason: str = "") -> None:
+        """Let a suspended instance move on again."""
+        self._set_status(instance_id, actor, "running", ("suspended",), "instance_resumed", reason)
+
+    def cancel(self, instance_id: int, *, actor: Actor, reason: str = "") -> None:
+        """End an instance for good; its open tasks and timers are cancelled."""
+        with self._writing():
+            with self.db.unit_of_work() as session:
+                row = self._instance(session, instance_id)
+                if row.status in ("completed", "cancelled"):
+                    raise InstanceStateError(f"Der Vorgang {instance_id} ist bereits beendet ({row.status})")
+                workflow = self.executor.load(session, row)
+                workflow.cancel()
+                row.status = "cancelled"
+                row.ended_at = clock.now()
+                row.state = self.executor.serializer.dumps(workflow)
+                projection.close_all(session, row, "cancelled")
+                audit.record(session, actor.name, "instance_cancelled", instance_id=row.id, case_ref=row.case_ref,
+                             reason=reason)
+
+    def _set_status(self, instance_id, actor, status, allowed, action, reason) -> None:
+        with self._writing():
+            with self.db.unit_of_work() as session:
+                row = self._instance(session, instance_id)
+                if row.status not in allowed:
+                    raise InstanceStateError(f"Vorgang {instance_id} ist {row.status}; nicht möglich")
+                row.status = status if row.status != "error" or status != "running" else "error"
+                if action == "instance_suspended":
+                    row.summary = {**(row.summary or {}), "status_before_suspend": row.status}
+                    row.status = "suspended"
+                elif action == "instance_resumed":
+                    row.status = (row.summary or {}).get("status_before_suspend", "running")
+                row.updated_at = clock.now()
+                audit.record(session, actor.name, action, instance_id=row.id, case_ref=row.case_ref, reason=reason)
+
+    def retry(self, instance_id: int, *, actor: Actor, data: Mapping[str, Any] | None = None,
+              reason: str = "") -> str:
+        """Run a failed instance again from its failed tasks, optionally with corrected data."""
+        with self._writing():
+            with self.db.unit_of_work() as session:
+                row = self._instance(session, instance_id)
+                if row.status != "error":
+                    raise InstanceStateError(f"Vorgang {instance_id} ist nicht im Fehlerzustand")
+                workflow = self.executor.load(session, row)
+                failed = workflow.get_tasks(state=TaskState.ERROR)
+                for task in failed:
+                    task.data.update(dict(data or {}))
+                    task._set_state(TaskState.READY)
+                if not failed and data:
+                    (workflow.last_task or workflow.task_tree).data.update(dict(data))
+                row.status, row.error_element, row.error_message = "running", None, None
+                for incident in session.scalars(select(Incident).where(Incident.instance_id == row.id,
+                                                                       Incident.resolved_at.is_(None))):
+                    incident.resolved_at, incident.resolved_by = clock.now(), actor.name
+                audit.record(session, actor.name, "instance_retried", instance_id=row.id, case_ref=row.case_ref,
+                             reason=reason, fields=sorted((data or {}).keys()))
+                outcome = self.executor.advance(session, row, workflow, actor.name)
+                self._route_events(session, outcome.events, row, actor)
+                return row.status
+
+    def set_data(self, instance_id: int, *, actor: Actor, values: Mapping[str, Any], reason: str) -> None:
+        """Correct data values of an instance (administrators; audited with the reason)."""
+        if not actor.is_admin:
+            raise PermissionDenied("Nur Administratoren dürfen Prozessdaten korrigieren")
+        with self._writing():
+            with self.db.unit_of_work() as session:
+                row = self._instance(session, instance_id)
+                workflow = self.executor.load(session, row)
+                targets = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+                for task in targets or [workflow.last_task or workflow.task_tree]:
+                    task.data.update(dict(values))
+                row.state = self.executor.serializer.dumps(workflow)
+                row.updated_at = clock.now()
+                audit.record(session, actor.name, "data_corrected", instance_id=row.id, case_ref=row.case_ref,
+                             reason=reason, fields=sorted(values))
+
+    # -- human tasks -------------------------------------------------------------------------
+    def task(self, task_id: str) -> HumanTask:
+        """Return a human-task row (detached)."""
+        with self.db.reading() as session:
+            return self._human(session, task_id)
+
+    def task_form(self, task_id: str) -> tuple[Form | None, dict[str, Any]]:
+        """Return the task's form and the data it is shown with (draft over process data)."""
+        with self.db.reading() as session:
+            human = self._human(session, task_id)
+            row = self._instance(session, human.instance_id)
+            workflow = self.executor.load(session, row)
+            task = workflow.get_task_from_id(UUID(task_id))
+            data = dict(task.data) if task is not None else {}
+            data.update(human.draft or {})
+            return (form_for(task.task_spec) if task is not None else None), data
+
+    def claim(self, task_id: str, *, actor: Actor) -> None:
+        """Take an open task into the actor's own inbox."""
+        with self.db.unit_of_work() as session:
+            human = self._workable(session, task_id, actor)
+            if human.claimed_by and human.claimed_by != actor.name:
+                raise TaskClaimedByOther(task_id, human.claimed_by)
+            human.claimed_by, human.claimed_at, human.status = actor.name, clock.now(), "claimed"
+            audit.record(session, actor.name, "task_claimed", instance_id=human.instance_id,
+                         case_ref=human.case_ref, task_id=task_id)
+
+    def unclaim(self, task_id: str, *, actor: Actor) -> None:
+        """Give a claimed task back to the unit's queue."""
+        with self.db.unit_of_work() as session:
+            human = self._workable(session, task_id, actor)
+            if human.claimed_by not in (None, actor.name) and not actor.is_admin:
+                raise TaskClaimedByOther(task_id, human.claimed_by or "")
+            human.claimed_by, human.claimed_at, human.status = None, None, "open"
+            audit.record(session, actor.name, "task_unclaimed", instance_id=human.instance_id,
+                         case_ref=human.case_ref, task_id=task_id)
+
+    def delegate(self, task_id: str, *, actor: Actor, to: Actor, reason: str = "") -> None:
+        """Hand a task to a colleague who may work on it."""
+        with self.db.unit_of_work() as session:
+            human = self._workable(session, task_id, actor)
+            if human.claimed_by not in (None, actor.name) and not actor.is_admin:
+                raise TaskClaimedByOther(task_id, human.claimed_by or "")
+            if not to.may_work_on(unit=human.unit, office=human.office, candidate_users=human.candidate_users,
+                                  assignee=human.assignee):
+                raise PermissionDenied(f"{to.name} gehört nicht zur zuständigen Stelle dieser Aufgabe")
+            human.claimed_by, human.claimed_at, human.status = to.name, clock.now(), "claimed"
+            audit.record(session, actor.name, "task_delegated", instance_id=human.instance_id,
+                         case_ref=human.case_ref, task_id=task_id, to=to.name, reason=reason)
+
+    def save_draft(self, task_id: str, *, actor: Actor, data: Mapping[str, Any]) -> None:
+        """Keep what the user typed so far without completing the task."""
+        with self.db.unit_of_work() as session:
+            human = self._workable(session, task_id, actor)
+            human.draft = {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
+            audit.record(session, actor.name, "task_draft_saved", instance_id=human.instance_id,
+                         case_ref=human.case_ref, task_id=task_id, fields=sorted(human.draft))
+
+    def complete(self, task_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None) -> str:
+        """Validate the data against the task's form, complete it and run on; return the instance status."""
+        try:
+            with self.db.unit_of_work() as session:
+                return self._complete(session, task_id, actor, dict(data or {}))
+        except StaleDataError:
+            with self.db.reading() as session:
+                human = session.get(HumanTask, task_id)
+                if human is not None and human.status == "completed":
+                    raise TaskAlreadyCompleted(task_id, human.completed_by, human.completed_at)
+            raise ConcurrentModification("Der Vorgang wurde gleichzeitig geändert; bitte erneut versuchen")
+
+    def _complete(self, session: Session, task_id: str, actor: Actor, data: dict) -> str:
+        human = self._workable(session, task_id, actor)
+        if human.claimed_by and human.claimed_by != actor.name and not actor.is_admin:
+            raise TaskClaimedByOther(task_id, human.claimed_by)
+        row = self._instance(session, human.instance_id)
+        if row.status != "running":
+            raise InstanceStateError(f"Der Vorgang ist {row.status}; die Aufgabe kann jetzt nicht erledigt werden")
+        workflow = self.executor.load(session, row)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or not task.has_state(TaskState.READY):
+            raise TaskStateError("Die Aufgabe ist im Prozess nicht mehr offen")
+        form = form_for(task.task_spec)
+        clean, errors = form.validate(data) if form is not None else (data, {})
+        if errors:
+            raise FormErrors(errors)
+        task.data.update(clean)
+        task.run()
+        human.status, human.completed_by, human.completed_at, human.draft = "completed", actor.name, clock.now(), None
+        if not human.claimed_by:
+            human.claimed_by, human.claimed_at = actor.name, human.completed_at
+        audit.record(session, actor.name, "task_completed", instance_id=row.id, case_ref=row.case_ref,
+                     task_id=task_id, element_id=human.element_id, fields=sorted(clean))
+        context = self.executor.context(session, row, workflow)
+        self.extensions.emit("task_completed", context, {"task": human, "data": clean})
+        outcome = self.executor.advance(session, row, workflow, actor.name)
+        self._route_events(session, outcome.events, row, actor)
+        return row.status
+
+    def reroute(self, instance_ids: list[int], *, actor: Actor, reason: str = "") -> int:
+        """Resolve the responsible unit of open tasks again (e.g. after a move); return how many moved."""
+        moved = 0
+        with self.db.unit_of_work() as session:
+            for instance_id in instance_ids:
+                row = self._instance(session, instance_id)
+                workflow = self.executor.load(session, row)
+                context = self.executor.context(session, row, workflow)
+                if self.extensions.area_resolver is not None:
+                    row.area = self.extensions.area_resolver(context) or row.area
+                for human in session.scalars(select(HumanTask).where(
+                        HumanTask.instance_id == row.id, HumanTask.status.in_(projection.OPEN_STATES))):
+                    unit = (self.extensions.unit_resolver(human.office, context)
+                            if human.office and self.extensions.unit_resolver else None)
+                    human.area = row.area
+                    if unit != human.unit:
+                        audit.record(session, actor.name, "task_rerouted", instance_id=row.id,
+                                     case_ref=row.case_ref, task_id=human.id, old=human.unit, new=unit, reason=reason)
+                        human.unit, human.claimed_by, human.claimed_at, human.status = unit, None, None, "open"
+                        moved += 1
+        return moved
+
+    # -- messages ----------------------------------------------------------------------------
+    def correlate(self, message_name: str, *, actor: Actor, payload: Mapping[str, Any] | None = None,
+                  business_key: str | None = None, correlation: Mapping[str, Any] | None = None,
+                  case_ref: str | None = None) -> list[int]:
+        """Deliver a message to the instances waiting for it, or start the processes it starts."""
+        with self._writing():
+            with self.db.unit_of_work() as session:
+                ids = self._correlate(session, message_name, dict(payload or {}), business_key,
+                                      dict(correlation or {}), case_ref, actor, exclude=None)
+                if not ids:
+                    raise CorrelationError(f"Keine Instanz und kein Startereignis wartet auf {message_name!r}")
+                return ids
+
+    def _correlate(self, session, name, payload, business_key, correlation, case_ref, actor, exclude,
+                   hops: int = 0) -> list[int]:
+        if hops > MAX_MESSAGE_HOPS:
+            raise CorrelationError("Zu viele verkettete Nachrichten (Kreislauf?)")
+        query = (select(ProcessInstance).join(MessageSubscription, MessageSubscription.instance_id == ProcessInstance.id)
+                 .where(MessageSubscription.message_name == name, ProcessInstance.status == "running")
+                 .distinct().order_by(ProcessInstance.id))
+        if business_key is not None:
+            query = query.where(ProcessInstance.business_key == business_key)
+        if case_ref is not None:
+            query = query.where(ProcessInstance.case_ref == case_ref)
+        delivered = []
+        for row in session.scalars(query):
+            if row.id == exclude:
+                continue
+            workflow = self.executor.load(session, row)
+            event = BpmnEvent(MessageEventDefinition(name), payload, correlation)
+            try:
+                workflow.send_event(event)
+            except WorkflowException:
+                continue  # correlation keys did not match this instance
+            audit.record(session, actor.name, "message_correlated", instance_id=row.id, case_ref=row.case_ref,
+                         message=name)
+            outcome = self.executor.advance(session, row, workflow, actor.name)
+            self._route_events(session, outcome.events, row, actor, hops + 1)
+            delivered.append(row.id)
+        if delivered:
+            return delivered
+        for definition in self.library.by_message_start(session, name):
+            started = self._start(session, definition.process_id, actor, dict(payload), business_key, case_ref,
+                                  None, parent_id=exclude)
+            audit.record(session, actor.name, "message_correlated", instance_id=started.id,
+                         case_ref=started.case_ref, message=name, started=True)
+            delivered.append(started.id)
+        return delivered
+
+    def _route_events(self, session, events, source: ProcessInstance, actor: Actor, hops: int = 0) -> None:
+        for event in events:
+            definition = event.event_definition
+            if not isinstance(definition, MessageEventDefinition):
+                continue
+            payload = event.payload if isinstance(event.payload, dict) else {"payload": event.payload}
+            self._correlate(session, definition.name, dict(payload), None, dict(event.correlations or {}),
+                            source.case_ref, actor, exclude=source.id, hops=hops)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _writing(self):
+        return _StaleAsConcurrent()
+
+    @staticmethod
+    def _instance(session: Session, instance_id: int) -> ProcessInstance:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound(f"Vorgang {instance_id} gibt es nicht")
+        return row
+
+    @staticmethod
+    def _human(session: Session, task_id: str) -> HumanTask:
+        human = session.get(HumanTask, task_id)
+        if human is None:
+            raise NotFound(f"Aufgabe {task_id} gibt es nicht")
+        return human
+
+    def _workable(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
+        human = self._human(session, task_id)
+        if human.status == "completed":
+            raise TaskAlreadyCompleted(task_id, human.completed_by, human.completed_at)
+        if human.status == "cancelled":
+            raise TaskStateError("Die Aufgabe wurde abgebrochen und kann nicht mehr bearbeitet werden")
+        if not actor.may_work_on(unit=human.unit, office=human.office, candidate_users=human.candidate_users,
+                                 assignee=human.assignee):
+            audit.record(session, actor.name, "access_denied", instance_id=human.instance_id,
+                         case_ref=human.case_ref, task_id=task_id)
+            session.commit()  # the denied attempt is audited even though the action fails
+            raise NotFound(f"Aufgabe {task_id} gibt es nicht")
+        return human
+
+
+class _StaleAsConcurrent:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, StaleDataError):
+            raise ConcurrentModification("Der Vorgang wurde gleichzeitig geändert; bitte erneut versuchen") from exc
+        return False
+
+
+def _view(row: ProcessInstance, data: dict[str, Any]) -> InstanceView:
+    return InstanceView(row.id, row.process_id, row.version, row.status, data, row.business_key, row.case_ref,
+                        row.error_element, row.error_message)

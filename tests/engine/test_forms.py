@@ -1,0 +1,175 @@
+"""User task forms from camunda:formData, validated on the server with German messages."""
+
+from __future__ import annotations
+
+import pytest
+from SpiffWorkflow.camunda.specs.user_task import EnumFormField
+from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
+from SpiffWorkflow.camunda.specs.user_task import FormField as SpiffField
+
+from engine.forms import Form, FormField, build_form, form_for
+
+
+def _spiff_field(field_id, field_type="string", default=None, options=(), **constraints):
+    spiff = EnumFormField() if field_type == "enum" else SpiffField()
+    spiff.id, spiff.type, spiff.label, spiff.default_value = field_id, field_type, field_id.title(), default
+    for option_id, label in options:
+        spiff.add_option(option_id, label)
+    for name, config in constraints.items():
+        spiff.add_validation(name, config)
+    return spiff
+
+
+def _spiff_form(*fields):
+    form = SpiffForm()
+    form.key = ""
+    for each in fields:
+        form.add_field(each)
+    return form
+
+
+class _TaskSpec:
+    def __init__(self, form):
+        self.form = form
+
+
+FORM = Form(key=None, fields=[
+    FormField("name", "Name", "string", required=True, minlength=3, maxlength=10),
+    FormField("anzahl", "Anzahl", "long", min=1, max=10),
+    FormField("eilig", "Eilig", "boolean"),
+    FormField("termin", "Termin", "date"),
+    FormField("art", "Art", "enum", options=[("a", "Aufenthalt"), ("b", "Beschäftigung")]),
+    FormField("aktenzeichen", "Aktenzeichen", "string", readonly=True, default="AZ-1"),
+    FormField("stufe", "Stufe", "long", default=2),
+])
+
+
+def _validate(**data):
+    return FORM.validate({"name": "Anna", **data})
+
+
+@pytest.mark.parametrize(("raw", "value"), [("4", 4), (4, 4), ("  7 ", 7), (3.0, 3)])
+def test_long_accepts_whole_numbers(raw, value):
+    clean, errors = _validate(anzahl=raw)
+    assert errors == {}
+    assert clean["anzahl"] == value
+
+
+@pytest.mark.parametrize("raw", ["4.2", "abc", 4.5, True, [1]])
+def test_long_refuses_anything_else(raw):
+    _clean, errors = _validate(anzahl=raw)
+    assert errors == {"anzahl": ["Bitte eine ganze Zahl eingeben"]}
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("on", True), ("true", True), (True, True), ("false", False), (False, False), ("", False),
+])
+def test_boolean_converts_checkbox_and_json_values(raw, value):
+    clean, _errors = _validate(eilig=raw)
+    assert clean["eilig"] is value
+
+
+def test_missing_checkbox_is_false():
+    clean, errors = _validate()
+    assert clean["eilig"] is False
+    assert "eilig" not in errors
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("2026-12-31", "2026-12-31"), ("31.12.2026", "2026-12-31"), ("1.2.2026", "2026-02-01"),
+    ("31/12/2026", "2026-12-31"),
+])
+def test_date_becomes_an_iso_string(raw, value):
+    clean, errors = _validate(termin=raw)
+    assert errors == {}
+    assert clean["termin"] == value
+
+
+@pytest.mark.parametrize("raw", ["31.02.2026", "2026-13-01", "morgen", 20261231])
+def test_invalid_dates_are_refused(raw):
+    _clean, errors = _validate(termin=raw)
+    assert errors["termin"] == ["Bitte ein gültiges Datum im Format TT.MM.JJJJ eingeben"]
+
+
+def test_enum_value_must_be_an_option_id():
+    clean, errors = _validate(art="b")
+    assert clean["art"] == "b"
+    _clean, errors = _validate(art="Aufenthalt")
+    assert errors == {"art": ["Ungültige Auswahl"]}
+
+
+def test_every_field_reports_its_errors_at_once():
+    _clean, errors = FORM.validate({"name": "", "anzahl": "0", "termin": "nie", "art": "x"})
+    assert errors == {
+        "name": ["Pflichtfeld"],
+        "anzahl": ["Wert muss ≥ 1 sein"],
+        "termin": ["Bitte ein gültiges Datum im Format TT.MM.JJJJ eingeben"],
+        "art": ["Ungültige Auswahl"],
+    }
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"name": "Al"}, "Mindestens 3 Zeichen"),
+    ({"name": "A" * 11}, "Höchstens 10 Zeichen"),
+    ({"name": "Anna", "anzahl": 11}, "Wert muss ≤ 10 sein"),
+])
+def test_length_and_range_limits_are_checked(data, message):
+    _clean, errors = FORM.validate(data)
+    assert message in [m for field_errors in errors.values() for m in field_errors]
+
+
+def test_readonly_field_ignores_a_submitted_value():
+    clean, errors = _validate(aktenzeichen="AZ-manipuliert")
+    assert "aktenzeichen" not in clean
+    assert errors == {}
+
+
+def test_fields_not_in_the_form_are_dropped():
+    clean, _errors = _validate(admin=True)
+    assert "admin" not in clean
+
+
+def test_absent_field_takes_its_default_and_blank_field_becomes_none():
+    clean, _errors = _validate()
+    assert clean["stufe"] == 2
+    clean, _errors = _validate(stufe="")
+    assert clean["stufe"] is None
+
+
+def test_form_for_builds_fields_with_labels_options_defaults_and_limits():
+    spiff = _spiff_form(
+        _spiff_field("anzahl", "long", default="3", required=None, min="1", max="9"),
+        _spiff_field("art", "enum", options=[("a", "Aufenthalt")], readonly=None),
+    )
+    form = form_for(_TaskSpec(spiff))
+    anzahl, art = form.fields
+    assert (anzahl.label, anzahl.default, anzahl.required) == ("Anzahl", 3, True)
+    assert (anzahl.min, anzahl.max) == (1, 9)
+    assert (art.options, art.readonly) == ([("a", "Aufenthalt")], True)
+
+
+def test_form_for_returns_none_without_fields():
+    assert form_for(_TaskSpec(_spiff_form())) is None
+    assert form_for(object()) is None
+
+
+@pytest.mark.parametrize(("field", "fragment"), [
+    (_spiff_field("x", "decimal"), "Feldtyp »decimal«"),
+    (_spiff_field("x", "enum"), "keine Optionen"),
+    (_spiff_field("x", "long", min="eins"), "braucht eine Zahl"),
+    (_spiff_field("x", "string", minlength="-1"), "ganze Zahl ≥ 0"),
+    (_spiff_field("x", "string", minlength="5", maxlength="2"), "»minlength« ist größer"),
+    (_spiff_field("x", "long", min="5", max="2"), "»min« ist größer"),
+    (_spiff_field("x", "string", min="1"), "nur für Zahlenfelder"),
+    (_spiff_field("x", "string", validator="de.Foo"), "»validator« wird nicht unterstützt"),
+    (_spiff_field("x", "long", default="viele"), "Vorgabewert »viele«"),
+    (_spiff_field("2x"), "gültiger Variablenname"),
+])
+def test_build_form_reports_definition_problems(field, fragment):
+    _form, problems = build_form(_spiff_form(field))
+    assert any(fragment in problem for problem in problems), problems
+
+
+def test_build_form_reports_duplicate_field_ids():
+    _form, problems = build_form(_spiff_form(_spiff_field("x"), _spiff_field("x")))
+    assert problems == ["Die Feld-ID »x« ist im Formular doppelt vergeben."]

@@ -163,6 +163,10 @@ class Run:
         return self.workflow.completed
 
 
+def _has(form_field, constraint: str) -> bool:
+    return any(v.name == constraint for v in form_field.validation)
+
+
 def _default(form_field):
     if form_field.type == "boolean":
         return str(form_field.default_value).lower() == "true"
@@ -176,11 +180,11 @@ def submit(task_spec, data: dict) -> dict:
     assert not unknown, f"{task_spec.bpmn_id} has no form fields {unknown}"
     clean = dict(data)
     for fid, form_field in fields.items():
-        if form_field.has_validation("readonly"):
+        if _has(form_field, "readonly"):
             assert fid not in data, f"{fid} is read-only"
             continue
         clean.setdefault(fid, _default(form_field))
-        if form_field.has_validation("required"):
+        if _has(form_field, "required"):
             assert clean[fid] is not None, f"{task_spec.bpmn_id}: {fid} is required"
         if form_field.type == "enum" and clean[fid] is not None:
             assert clean[fid] in {o.id for o in form_field.options}, f"{fid}: {clean[fid]!r}"

@@ -18,6 +18,8 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.messages import EVENT_PARSERS as MESSAGE_EVENT_PARSERS
+
 DEFAULT_OFFICES = ("abh", "kim_cm", "jobcenter", "sozialamt", "ebh", "kim_coord")
 # Key in task_spec.extensions (serialized with the spec) under which kimflow keeps its own facts.
 KIMFLOW_KEY = "kimflow"
@@ -105,6 +107,9 @@ class KimflowParser(CamundaParser):
         full_tag("manualTask"): (KimflowTaskParser, ManualTask),
         full_tag("serviceTask"): (KimflowTaskParser, ServiceTask),
         full_tag("businessRuleTask"): (KimflowBusinessRuleTaskParser, BusinessRuleTask),
+        # kimflow's message semantics (engine/messages.py): dict payloads merged into the catcher's data.
+        **{full_tag(tag): (parser, CamundaParser.OVERRIDE_PARSER_CLASSES[full_tag(tag)][1])
+           for tag, parser in MESSAGE_EVENT_PARSERS.items()},
     }
 
     def __init__(self, namespaces=None, validator=None):

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db import Base
-
-UTCDateTime = DateTime(timezone=True)
+from engine.db import Base, UTCDateTime
 
 
 class DefinitionVersion(Base):
@@ -31,7 +29,7 @@ class DefinitionVersion(Base):
     files: Mapped[dict[str, str]] = mapped_column(JSON)
     message_starts: Mapped[list[str]] = mapped_column(JSON, default=list)
     deployed_by: Mapped[str] = mapped_column(String(100))
-    deployed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    deployed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class ProcessInstance(Base):
@@ -57,9 +55,9 @@ class ProcessInstance(Base):
     state: Mapped[str] = mapped_column(Text)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     started_by: Mapped[str] = mapped_column(String(100))
-    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     error_element: Mapped[str | None] = mapped_column(String(200))
     error_message: Mapped[str | None] = mapped_column(Text)
 
@@ -94,13 +92,13 @@ class HumanTask(Base):
     candidate_users: Mapped[list[str]] = mapped_column(JSON, default=list)
     assignee: Mapped[str | None] = mapped_column(String(100))
     claimed_by: Mapped[str | None] = mapped_column(String(100))
-    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    follow_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    follow_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     priority: Mapped[int] = mapped_column(Integer, default=50)
     status: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(100))
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -119,12 +117,12 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(20))
     task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(200))
-    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class MessageSubscription(Base):
@@ -152,8 +150,8 @@ class Incident(Base):
     kind: Mapped[str] = mapped_column(String(30))
     message: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -168,7 +166,7 @@ class AuditEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(50))
     instance_id: Mapped[int | None] = mapped_column(Integer)

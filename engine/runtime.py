@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import TaskState
@@ -23,6 +22,7 @@ from engine.errors import (ConcurrentModification, CorrelationError, FormErrors,
                            PermissionDenied, TaskAlreadyCompleted, TaskClaimedByOther, TaskStateError)
 from engine.execution import Executor, instance_data
 from engine.forms import Form, form_for
+from engine.messages import message_event
 from engine.models import HumanTask, Incident, MessageSubscription, ProcessInstance
 from engine.registry import Extensions
 
@@ -73,7 +73,7 @@ class ProcessEngine:
             return row.id
 
     def _start(self, session: Session, process_id: str, actor: Actor, data: dict, business_key, case_ref,
-               version, parent_id: int | None = None) -> ProcessInstance:
+               version, parent_id: int | None = None, start_message: tuple | None = None) -> ProcessInstance:
         definition = self.library.get(session, process_id, version)
         workflow = self.executor.new_workflow(definition, data)
         now = clock.now()
@@ -86,6 +86,9 @@ class ProcessEngine:
         audit.record(session, actor.name, "instance_started", instance_id=row.id, case_ref=case_ref,
                      process_id=process_id, version=definition.version, business_key=business_key)
         self.extensions.emit("instance_started", self.executor.context(session, row, workflow), {})
+        if start_message is not None:
+            workflow.do_engine_steps()  # the message start event now waits; hand it its message
+            workflow.send_event(message_event(workflow, *start_message))
         outcome = self.executor.advance(session, row, workflow, actor.name)
         self._route_events(session, outcome.events, row, actor)
         return row
@@ -314,9 +317,9 @@ class ProcessEngine:
                    hops: int = 0) -> list[int]:
         if hops > MAX_MESSAGE_HOPS:
             raise CorrelationError("Zu viele verkettete Nachrichten (Kreislauf?)")
-        query = (select(ProcessInstance).join(MessageSubscription, MessageSubscription.instance_id == ProcessInstance.id)
-                 .where(MessageSubscription.message_name == name, ProcessInstance.status == "running")
-                 .distinct().order_by(ProcessInstance.id))
+        waiting = select(MessageSubscription.instance_id).where(MessageSubscription.message_name == name)
+        query = (select(ProcessInstance).where(ProcessInstance.id.in_(waiting), ProcessInstance.status == "running")
+                 .order_by(ProcessInstance.id))
         if business_key is not None:
             query = query.where(ProcessInstance.business_key == business_key)
         if case_ref is not None:
@@ -326,10 +329,9 @@ class ProcessEngine:
             if row.id == exclude:
                 continue
             workflow = self.executor.load(session, row)
-            event = BpmnEvent(MessageEventDefinition(name), payload, correlation)
             try:
-                workflow.send_event(event)
-            except WorkflowException:
+                workflow.send_event(message_event(workflow, name, payload, correlation))
+            except (WorkflowException, CorrelationError):
                 continue  # correlation keys did not match this instance
             audit.record(session, actor.name, "message_correlated", instance_id=row.id, case_ref=row.case_ref,
                          message=name)
@@ -339,8 +341,8 @@ class ProcessEngine:
         if delivered:
             return delivered
         for definition in self.library.by_message_start(session, name):
-            started = self._start(session, definition.process_id, actor, dict(payload), business_key, case_ref,
-                                  None, parent_id=exclude)
+            started = self._start(session, definition.process_id, actor, {}, business_key, case_ref,
+                                  None, parent_id=exclude, start_message=(name, payload, correlation))
             audit.record(session, actor.name, "message_correlated", instance_id=started.id,
                          case_ref=started.case_ref, message=name, started=True)
             delivered.append(started.id)

@@ -1,0 +1,88 @@
+"""Shared fixtures: one database per test run (SQLite file or a private PostgreSQL database), emptied per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.actors import Actor
+from engine.db import Base, Database
+from engine.registry import Extensions
+from engine.runtime import ProcessEngine
+
+FIXTURES = Path(__file__).parent / "engine" / "fixtures"
+BPMN_DIR = Path(__file__).parent.parent / "bpmn"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("KIMFLOW_TEST_DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """Yield a fresh, migrated database URL for this test run."""
+    server = _postgres_url()
+    if server is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kimflow.db'}"
+        Database(url).create_all()
+        yield url
+        return
+    name = f"kimflow_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.rsplit("/", 1)[0] + "/" + name
+    database = Database(url)
+    database.create_all()
+    yield url
+    database.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_db(database_url):
+    database = Database(database_url)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def db(shared_db: Database) -> Database:
+    """Yield the run's database with every table emptied."""
+    import engine.all_models  # noqa: F401
+
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with shared_db.engine.begin() as conn:
+        if shared_db.is_postgres:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+    return shared_db
+
+
+@pytest.fixture
+def extensions() -> Extensions:
+    return Extensions()
+
+
+@pytest.fixture
+def engine(db: Database, extensions: Extensions) -> ProcessEngine:
+    return ProcessEngine(db, extensions)
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system_actor("test")
+
+
+def fixture_files(*names: str) -> dict[str, bytes]:
+    """Read fixture diagrams by file name."""
+    return {name: (FIXTURES / name).read_bytes() for name in names}

@@ -1,0 +1,56 @@
+"""Deploying definitions as immutable versions."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from engine.errors import DefinitionError
+from engine.models import DefinitionVersion, ProcessInstance
+from tests.bpmn_builder import linear
+from tests.conftest import fixture_files
+
+
+def test_deploying_creates_version_one_with_source_and_checksum(engine, system, db):
+    [deployed] = engine.deploy(fixture_files("two_tasks.bpmn"), actor=system)
+    assert (deployed.process_id, deployed.version, deployed.created) == ("two_tasks", 1, True)
+    with db.reading() as session:
+        row = session.scalars(select(DefinitionVersion)).one()
+        assert row.deployed_by == "test"
+        assert len(row.checksum) == 64
+        assert "Antrag erfassen" in row.files["two_tasks.bpmn"]
+
+
+def test_deploying_identical_content_again_creates_no_new_version(engine, system):
+    engine.deploy(fixture_files("two_tasks.bpmn"), actor=system)
+    [again] = engine.deploy(fixture_files("two_tasks.bpmn"), actor=system)
+    assert (again.version, again.created) == (1, False)
+
+
+def test_changed_content_creates_next_version_and_running_instances_keep_theirs(engine, system, db):
+    engine.deploy({"p.bpmn": linear("p", tasks=1)}, actor=system)
+    first = engine.start("p", actor=system)
+    [v2] = engine.deploy({"p.bpmn": linear("p", tasks=2)}, actor=system)
+    second = engine.start("p", actor=system)
+    assert v2.version == 2
+    with db.reading() as session:
+        versions = {r.id: r.version for r in session.scalars(select(ProcessInstance))}
+    assert versions == {first: 1, second: 2}
+
+
+def test_invalid_xml_deploys_nothing_and_names_the_file(engine, system, db):
+    files = {"good.bpmn": linear("good"), "broken.bpmn": b"<bpmn:definitions><unclosed>"}
+    with pytest.raises(DefinitionError) as err:
+        engine.deploy(files, actor=system)
+    assert any(p.file == "broken.bpmn" for p in err.value.problems)
+    with db.reading() as session:
+        assert session.scalars(select(DefinitionVersion)).first() is None
+
+
+def test_instance_state_refers_to_its_version_instead_of_repeating_the_spec(engine, system, db):
+    engine.deploy(fixture_files("two_tasks.bpmn"), actor=system)
+    instance_id = engine.start("two_tasks", actor=system)
+    with db.reading() as session:
+        state = json.loads(session.get(ProcessInstance, instance_id).state)
+    assert "spec" not in state and "subprocess_specs" not in state
+    assert state["format"] == "kimflow-1"

@@ -1,0 +1,67 @@
+"""Errors in scripts and service tasks become incidents; nothing crashes and nothing stalls silently."""
+
+from sqlalchemy import select
+
+from engine.models import Incident
+from tests.bpmn_builder import build, user
+
+
+def script_process():
+    return build("calc", [("start", "s"), user("enter", "Eingabe", "kim_cm", [("divisor", "long", "Teiler")]),
+                          ("script", "divide", "result = 100 / divisor"),
+                          user("check", "Prüfen", "kim_cm"), ("end", "e")],
+                 [("s", "enter"), ("enter", "divide"), ("divide", "check"), ("check", "e")])
+
+
+def test_a_failing_script_puts_the_instance_in_error_with_element_and_message(engine, system, db):
+    engine.deploy({"calc.bpmn": script_process()}, actor=system)
+    instance_id = engine.start("calc", actor=system)
+    [task] = engine_tasks(db, instance_id)
+    assert engine.complete(task.id, actor=system, data={"divisor": 0}) == "error"
+    view = engine.show(instance_id)
+    assert (view.status, view.error_element) == ("error", "divide")
+    assert "division by zero" in view.error_message
+    with db.reading() as session:
+        [incident] = session.scalars(select(Incident)).all()
+    assert incident.data["divisor"] == 0 and incident.resolved_at is None
+
+
+def test_retry_with_corrected_data_resolves_the_incident_and_runs_on(engine, system, db):
+    engine.deploy({"calc.bpmn": script_process()}, actor=system)
+    instance_id = engine.start("calc", actor=system)
+    engine.complete(engine_tasks(db, instance_id)[0].id, actor=system, data={"divisor": 0})
+    assert engine.retry(instance_id, actor=system, data={"divisor": 4}, reason="Teiler korrigiert") == "running"
+    assert engine.show(instance_id).data["result"] == 25
+    assert [t.element_id for t in engine_tasks(db, instance_id)] == ["check"]
+    with db.reading() as session:
+        assert session.scalars(select(Incident)).one().resolved_by == "test"
+
+
+def test_a_service_task_without_handler_is_an_incident_and_a_registered_handler_runs(engine, system, db, extensions):
+    diagram = build("svc", [("start", "s"), ("service", "lookup", "address_lookup"), user("u", "Weiter", "abh"),
+                            ("end", "e")], [("s", "lookup"), ("lookup", "u"), ("u", "e")])
+    engine.deploy({"svc.bpmn": diagram}, actor=system)
+    failed = engine.start("svc", actor=system)
+    assert engine.show(failed).status == "error"
+    extensions.service_handler("address_lookup")(lambda call: {"municipality": "neuss"})
+    assert engine.retry(failed, actor=system) == "running"
+    assert engine.show(failed).data["municipality"] == "neuss"
+
+
+def test_a_long_gateway_loop_does_not_stall_silently(engine, system, db):
+    diagram = build("loop", [("start", "s"), ("script", "init", "i = 0"), ("script", "inc", "i = i + 1"),
+                             ("xor", "again", "flow_4"), user("done", "Fertig", "kim_cm"), ("end", "e")],
+                    [("s", "init"), ("init", "inc"), ("inc", "again"), ("again", "inc", "i < 300"),
+                     ("again", "done"), ("done", "e")])
+    engine.deploy({"loop.bpmn": diagram}, actor=system)
+    instance_id = engine.start("loop", actor=system)
+    view = engine.show(instance_id)
+    assert view.status == "running" and view.data["i"] == 300
+    assert [t.element_id for t in engine_tasks(db, instance_id)] == ["done"]
+
+
+def engine_tasks(db, instance_id):
+    from engine import queries
+
+    with db.reading() as session:
+        return queries.open_tasks(session, instance_id=instance_id)

@@ -36,7 +36,8 @@ _QUESTION_MARK = re.compile(r"""\?(?=(?:[^'"]|'[^']*'|"[^"]*")*$)""")
 def _owner_id(element: etree._Element) -> str | None:
     """Return the id of the nearest element (itself or an ancestor) that has one."""
     for node in (element, *element.iterancestors()):
-        if node.get("id"):
+        # Designers select the event, not its event definition.
+        if node.get("id") and not etree.QName(node).localname.endswith("EventDefinition"):
             return node.get("id")
     return None
 

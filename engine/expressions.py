@@ -21,6 +21,8 @@ _DATETIME = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2
 _ISO_DURATION = re.compile(rf"^{_DURATION}$")
 _ISO_DATETIME = re.compile(rf"^{_DATETIME}$")
 _ISO_CYCLE = re.compile(rf"^R\d*/(?:(?:{_DATETIME})/{_DURATION}|{_DURATION}(?:/{_DATETIME})?)$")
+# Plain values a designer meant as ISO 8601 (not a variable name), even if mistyped.
+_ISO_ATTEMPT = re.compile(r"^(?:P\d|PT\d|R\d*/|\d{4}-\d)")
 _CRON = re.compile(r"^\S+(\s+\S+){4,6}$")
 
 
@@ -130,6 +132,9 @@ def timer_to_python(text: str | None) -> str | None:
         return juel_to_python(value)
     if iso_timer_kind(value) is not None:
         return repr(value)
+    if _ISO_ATTEMPT.match(value):
+        raise ExpressionError(f"Der Zeitwert »{value}« ist kein gültiger ISO-8601-Wert; erwartet wird "
+                              "z. B. P14D, PT1H, 2027-01-31T12:00:00Z oder R3/PT1H.")
     if _CRON.match(value) and not _looks_like_python(value):
         raise ExpressionError(f"Der Zeitplan »{value}« ist ein Cron-Ausdruck; unterstützt werden nur "
                               "ISO-8601-Werte wie P14D, 2027-01-31T12:00:00Z oder R3/PT1H.")

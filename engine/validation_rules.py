@@ -54,7 +54,8 @@ class Checker:
         self.problems: list[Problem] = []
 
     def add(self, element: etree._Element, message: str, severity: str = "error") -> None:
-        owner = next((node.get("id") for node in (element, *element.iterancestors()) if node.get("id")), None)
+        owner = next((node.get("id") for node in (element, *element.iterancestors())
+                      if node.get("id") and not local(node).endswith("EventDefinition")), None)
         self.problems.append(Problem(message, file=self.filename, element_id=owner,
                                      line=element.sourceline, severity=severity))
 

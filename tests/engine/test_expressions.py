@@ -191,3 +191,9 @@ def test_feel_input_expressions_become_python(expression, python):
 def test_compile_problem_names_the_original_text():
     assert "»a &&«" in compile_problem("a and", "a &&")
     assert compile_problem("a and b") is None
+
+
+@pytest.mark.parametrize("mistyped", ["P14X", "PT1", "R3/P", "2027-1-31"])
+def test_mistyped_iso_timer_values_are_refused(mistyped):
+    with pytest.raises(ExpressionError, match="ISO-8601"):
+        timer_to_python(mistyped)

@@ -497,6 +497,8 @@ class Table:
             out.append(f"<description>{escape(self.doc)}</description>")
         out.append(f'<decisionTable id="table_{self.did}"{hp}>')
         for i, (label, expr, typ) in enumerate(self.inputs):
+            # SpiffWorkflow appends a comparison cell to the input text: keep compound inputs whole
+            expr = expr if expr.isidentifier() else f"({expr})"
             out.append(f'<input id="in_{self.did}_{i}" label={quoteattr(label)}>'
                        f'<inputExpression id="inexpr_{self.did}_{i}" typeRef="{typ}">'
                        f"<text>{escape(expr)}</text></inputExpression></input>")

@@ -113,8 +113,8 @@ def employment_toleration() -> Table:
     return Table(
         "employment_toleration", "Beschäftigungsduldung (§ 60d AufenthG)",
         [("Identität geklärt", "identity_clarified", "boolean"),
-         ("Duldung seit (Monate)", "toleration_months", "integer"),
-         ("Beschäftigung mind. 20 Std./Woche (Monate)", "employment_months_20h", "integer"),
+         ("Duldung seit (Monate)", "toleration_months or 0", "integer"),
+         ("Beschäftigung mind. 20 Std./Woche (Monate)", "employment_months_20h or 0", "integer"),
          ("Lebensunterhalt gesichert", "self_supporting", "boolean"),
          ("Deutsch mindestens A2", a2, "boolean"),
          ("Relevante Verurteilungen", "convictions", "boolean")],
@@ -132,12 +132,12 @@ def employment_toleration() -> Table:
 
 EXCLUDED = 'residence_basis in ("study_training", "temporary_humanitarian", "chancen_104c", "toleration")'
 B1 = 'german_level in ("b1", "b2", "c1", "c2")'
-TEST = "naturalisation_test_passed or german_school_certificate"
+TEST = "bool(naturalisation_test_passed or german_school_certificate)"
 
 
 def _nat_inputs() -> list[tuple[str, str, str]]:
     return [("Aufenthaltstitel schließt Einbürgerung aus", EXCLUDED, "boolean"),
-            ("Rechtmäßiger Aufenthalt (Monate)", "lawful_residence_months", "integer"),
+            ("Rechtmäßiger Aufenthalt (Monate)", "lawful_residence_months or 0", "integer"),
             ("Deutsch mindestens B1", B1, "boolean"),
             ("Einbürgerungstest oder deutscher Schulabschluss", TEST, "boolean"),
             ("Lebensunterhalt ohne SGB II/XII", "self_supporting", "boolean"),

@@ -196,3 +196,27 @@ def message(name: str, payload=None, result_var: str | None = None) -> BpmnEvent
     from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
     return BpmnEvent(MessageEventDefinition(name), payload={"payload": payload, "result_var": result_var})
+
+
+class _DecisionTask:
+    """The little a DMN engine needs from a task: data and a workflow with a script engine."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.workflow = type("W", (), {"script_engine": script_engine()})()
+
+
+def decide(p: CamundaParser, decision_id: str, **data) -> dict:
+    """Evaluate one decision table against `data` and return its outputs."""
+    return p.get_engine(decision_id, None).result(_DecisionTask(data))
+
+
+def matching_rules(p: CamundaParser, decision_id: str, **data) -> int:
+    """Return how many rules of the table match `data` (UNIQUE tables must match exactly one)."""
+    engine = p.get_engine(decision_id, None)
+    task = _DecisionTask(data)
+    policy, engine.decision_table.hit_policy = engine.decision_table.hit_policy, "COLLECT"
+    try:
+        return len(engine.decide(task))
+    finally:
+        engine.decision_table.hit_policy = policy

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -13,7 +14,7 @@ from engine.dialect_parser import KimflowParser
 from engine.dialect_translate import translate_bpmn, translate_dmn
 from engine.errors import DefinitionError, Problem
 from engine.forms import build_form
-from engine.validation_rules import BundleFacts, Checker, local
+from engine.validation_rules import MISSING_CALLED_PROCESS, BundleFacts, Checker, local
 from engine.xmlsafe import parse_xml
 
 DMN_NAMESPACES = ("http://www.omg.org/spec/DMN/", "https://www.omg.org/spec/DMN/")
@@ -181,3 +182,28 @@ def validate_bundle(files: Mapping[str, bytes | str], *,
                     known_offices: Collection[str] | None = None) -> list[Problem]:
     """Return every problem (errors and warnings) of a bundle, in German, located where known."""
     return analyse_bundle(files, known_offices=known_offices).problems
+
+
+def _bundles(paths: list[Path]) -> dict[Path, tuple[list[Path], list[Problem]]]:
+    """Validate each file alone, or with its directory's accepted files when it calls one of them."""
+    result = {path: ([path], _errors_of({path.name: path.read_bytes()})) for path in paths}
+    for path, (_alone, errors) in list(result.items()):
+        if errors and all(MISSING_CALLED_PROCESS in problem.message for problem in errors):
+            siblings = [other for other in paths if other.parent == path.parent and not result[other][1]]
+            members = [path, *siblings]
+            result[path] = (members, _errors_of({each.name: each.read_bytes() for each in members}))
+    return result
+
+
+def file_verdicts(paths: Iterable[Path]) -> dict[Path, list[Problem]]:
+    """Map each BPMN/DMN file to its errors (empty when kimflow accepts it)."""
+    return {path: errors for path, (_members, errors) in _bundles(sorted(paths)).items()}
+
+
+def accepted_files(paths: Iterable[Path]) -> dict[Path, list[Path]]:
+    """Map each accepted file to the files of the bundle it deploys with, e.g. to walk it end to end."""
+    return {path: members for path, (members, errors) in _bundles(sorted(paths)).items() if not errors}
+
+
+def _errors_of(files: Mapping[str, bytes]) -> list[Problem]:
+    return [problem for problem in validate_bundle(files) if problem.severity == "error"]

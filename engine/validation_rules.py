@@ -13,6 +13,7 @@ from engine.validation_lint import lint_document
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
+MISSING_CALLED_PROCESS = "ist nicht im Paket"
 RESERVED_IDS = {"Start", "End", "Root", "StartEventSplit", "StartEventJoin"}
 RESERVED_SUFFIXES = (".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin", " [child]")
 TASKS = ("task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask",
@@ -157,7 +158,8 @@ class Checker:
             if not called:
                 self.add(element, f"Aufruf {_label(element)} nennt keinen Prozess (calledElement fehlt).")
             elif called not in bundle.process_ids:
-                self.add(element, f"Aufruf {_label(element)}: Der Prozess »{called}« ist nicht im Paket.")
+                self.add(element, f"Aufruf {_label(element)}: Der Prozess »{called}« "
+                                  f"{MISSING_CALLED_PROCESS}.")
             elif called not in bundle.executable_ids:
                 self.add(element, f"Aufruf {_label(element)}: Der Prozess »{called}« ist nicht ausführbar.")
 

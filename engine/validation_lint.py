@@ -40,7 +40,8 @@ def _dangling(doc: _Document, flow_nodes: tuple[str, ...], label: Callable[[etre
         kind = _local(node)
         in_adhoc = _local(node.getparent()) == "adHocSubProcess"
         in_event_subprocess = node.getparent().get("triggeredByEvent") == "true"
-        if in_adhoc or node.get("isForCompensation") == "true":
+        # Event subprocesses and compensation handlers are started by events, not by flows.
+        if in_adhoc or node.get("isForCompensation") == "true" or node.get("triggeredByEvent") == "true":
             continue
         if kind not in _NEEDS_NO_INCOMING and node.get("id") not in targets and not in_event_subprocess:
             doc.add(node, f"{label(node)} hat keinen eingehenden Sequenzfluss und wird nie erreicht.",

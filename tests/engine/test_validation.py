@@ -240,6 +240,14 @@ def test_dangling_node_is_a_warning():
     assert len(warnings) == 2
 
 
+def test_event_subprocess_is_not_dangling():
+    inner = ('<bpmn:startEvent id="es"><bpmn:timerEventDefinition id="t"><bpmn:timeDuration>P1D'
+             '</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>' + _flow("g1", "es", "ee")
+             + '<bpmn:endEvent id="ee"/>')
+    body = VALID + f'<bpmn:subProcess id="sub" triggeredByEvent="true">{inner}</bpmn:subProcess>'
+    assert _warnings(_process(body)) == []
+
+
 def test_unlabeled_splitting_gateway_is_a_warning():
     body = ('<bpmn:startEvent id="s"/>' + _flow("f1", "s", "g")
             + '<bpmn:exclusiveGateway id="g" default="no"/>' + _flow("yes", "g", "e", "${ok}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 
 from engine.juel import juel_to_python_expr
 
@@ -28,7 +27,7 @@ _CRON = re.compile(r"^\S+(\s+\S+){4,6}$")
 
 def is_juel(text: str | None) -> bool:
     """Return True when the text contains a JUEL `${...}` or `#{...}` part."""
-    return bool(text) and _TEMPLATE.search(text) is not None
+    return text is not None and _TEMPLATE.search(text) is not None
 
 
 def _split_template(text: str) -> list[tuple[bool, str]]:
@@ -87,14 +86,7 @@ def juel_to_python(text: str) -> str:
 
 def to_python_expression(text: str | None) -> str | None:
     """Translate a condition or value expression written in JUEL or Python to Python source."""
-    if text is None:
-        return None
-    try:
-        return juel_to_python(text)
-    except ExpressionError:
-        raise
-    except ValueError as exc:
-        raise ExpressionError(f"Der Ausdruck »{text.strip()}« ist ungültig: {exc}") from None
+    return None if text is None else juel_to_python(text)
 
 
 def compile_problem(python_source: str | None, original: str | None = None) -> str | None:
@@ -147,14 +139,6 @@ def _looks_like_python(value: str) -> bool:
     except SyntaxError:
         return False
     return True
-
-
-@dataclass(frozen=True)
-class TimerCheck:
-    """What a translated timer expression is, for validation messages."""
-
-    python: str
-    literal: str | None  # the ISO value when the expression is a constant string
 
 
 def check_timer_literal(python: str, kind: str) -> str | None:

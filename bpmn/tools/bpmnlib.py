@@ -128,12 +128,14 @@ class Process:
         attrs = {} if interrupting else {"isInterrupting": "false"}
         return self._add(Node(nid, "startEvent", name, self._lane, "event", body, attrs))
 
-    def end(self, nid: str, name: str, message: str | None = None, expression: str | None = None) -> str:
-        body = self._msg_def(message, expression, None) if message else ""
+    def end(self, nid: str, name: str, message: str | None = None, expression: str | None = None,
+            result_var: str | None = None) -> str:
+        body = self._msg_def(message, expression, result_var) if message else ""
         return self._add(Node(nid, "endEvent", name, self._lane, "event", body))
 
-    def throw(self, nid: str, name: str, message: str, expression: str) -> str:
-        body = self._msg_def(message, expression, None)
+    def throw(self, nid: str, name: str, message: str, expression: str, result_var: str | None = None) -> str:
+        """Throw a message; `result_var` names the variable the receiver stores the payload in."""
+        body = self._msg_def(message, expression, result_var)
         return self._add(Node(nid, "intermediateThrowEvent", name, self._lane, "event", body))
 
     def catch_message(self, nid: str, name: str, message: str, result_var: str) -> str:

@@ -186,11 +186,11 @@ def _monitoring(p: Process) -> None:
     ])
     p.xor("gw_follow_up", "Folgeverfahren?")
     p.throw("throw_benefit_transfer", "BAMF-Bescheid melden", "bamf_decision_served",
-            '{"case_municipality": municipality, "language": language}')
+            '{"case_municipality": municipality, "language": language}', "bamf_message")
     p.throw("throw_work_permit", "Beschäftigungserlaubnis anstoßen", "work_permit_requested",
-            '{"case_municipality": municipality, "residence_title": residence_title}')
+            '{"case_municipality": municipality, "residence_title": residence_title}', "request_message")
     p.throw("throw_naturalisation", "Einbürgerung anstoßen", "naturalisation_requested",
-            '{"case_municipality": municipality, "language_level": language_level}')
+            '{"case_municipality": municipality, "language_level": language_level}', "request_message")
     p.xor("merge_follow_up")
     p.xor("gw_next_step", "Weiter?")
     p.chain("join_requests", "merge_monitoring", "gw_monitoring")

@@ -170,7 +170,9 @@ def _has(form_field, constraint: str) -> bool:
 def _default(form_field):
     if form_field.type == "boolean":
         return str(form_field.default_value).lower() == "true"
-    return form_field.default_value
+    if form_field.type == "long" and form_field.default_value:
+        return int(form_field.default_value)
+    return form_field.default_value or None
 
 
 def submit(task_spec, data: dict) -> dict:

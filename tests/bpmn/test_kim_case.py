@@ -130,18 +130,22 @@ def test_monitoring_cycles_repeat_a_few_times_without_stalling():
     assert run.waiting_timers() == ["gw_monitoring"]
 
 
-@pytest.mark.parametrize(("follow_up", "message_name"), [
-    ("benefit_transfer", "bamf_decision_served"),
-    ("work_permit", "work_permit_requested"),
-    ("naturalisation", "naturalisation_requested"),
+@pytest.mark.parametrize(("follow_up", "message_name", "start_task"), [
+    ("benefit_transfer", "bamf_decision_served", "record_decision"),
+    ("work_permit", "work_permit_requested", "record_offer"),
+    ("naturalisation", "naturalisation_requested", "quick_check"),
 ])
-def test_review_can_start_a_follow_up_process_by_message(follow_up, message_name):
+def test_review_starts_a_follow_up_process_by_message(follow_up, message_name, start_task):
     run = assessed_case()
     run.fire("gw_monitoring")
     review(run, follow_up_process=follow_up)
     [event] = run.messages(message_name)
     assert event.payload["payload"]["case_municipality"] == "kaarst"
     assert run.waiting_timers() == ["gw_monitoring"]
+    follow = Run(follow_up)
+    follow.send(event)
+    assert follow.ready() == [start_task]
+    assert follow.data[event.payload["result_var"]]["case_municipality"] == "kaarst"
 
 
 def test_closing_case_waits_for_retention_period_then_anonymises():

@@ -56,7 +56,8 @@ class Executor:
         return InstanceContext(session=session, instance_id=row.id, process_id=row.process_id,
                                case_ref=row.case_ref, business_key=row.business_key, data=instance_data(workflow))
 
-    def advance(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> Outcome:
+    def advance(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str, *,
+                fresh: bool = False) -> Outcome:
         """Run engine steps and service tasks until the instance waits, then persist everything."""
         outcome = Outcome()
         try:
@@ -74,7 +75,7 @@ class Executor:
             self._stall(session, row, workflow, actor)
         else:
             row.status = "running" if row.status in ("running", "error") else row.status
-            changes = projection.sync(session, row, workflow, waiting, self.extensions, context)
+            changes = projection.sync(session, row, workflow, waiting, self.extensions, context, fresh=fresh)
             outcome.created_tasks = changes["created"]
             for task in changes["created"]:
                 self.extensions.emit("task_created", context, {"task": task})

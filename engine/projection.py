@@ -82,16 +82,20 @@ def _timer_due(task, definition) -> dt.datetime | None:
 
 
 def sync(session: Session, row: ProcessInstance, workflow, waiting: Waiting, extensions: Extensions,
-         context: InstanceContext) -> dict[str, list[HumanTask]]:
-    """Bring human_task, job and message_subscription rows in line with the workflow."""
-    created, cancelled = _sync_human_tasks(session, row, waiting, extensions, context, workflow)
-    _sync_jobs(session, row, waiting)
-    _sync_subscriptions(session, row, waiting)
+         context: InstanceContext, *, fresh: bool = False) -> dict[str, list[HumanTask]]:
+    """Bring human_task, job and message_subscription rows in line with the workflow.
+
+    A fresh instance has no rows yet, so nothing needs to be read or cleared first.
+    """
+    with session.no_autoflush:
+        created, cancelled = _sync_human_tasks(session, row, waiting, extensions, context, fresh)
+        _sync_jobs(session, row, waiting, fresh)
+        _sync_subscriptions(session, row, waiting, fresh)
     return {"created": created, "cancelled": cancelled}
 
 
-def _sync_human_tasks(session, row, waiting, extensions, context, workflow):
-    existing = {t.id: t for t in session.scalars(select(HumanTask).where(
+def _sync_human_tasks(session, row, waiting, extensions, context, fresh):
+    existing = {} if fresh else {t.id: t for t in session.scalars(select(HumanTask).where(
         HumanTask.instance_id == row.id, HumanTask.status.in_(OPEN_STATES)))}
     ready = {str(t.id): t for t in waiting.human}
     created = []
@@ -182,8 +186,10 @@ class _Evaluator:
             return None
 
 
-def _sync_jobs(session: Session, row: ProcessInstance, waiting: Waiting) -> None:
-    pending = {(j.task_id, j.due_at.replace(tzinfo=j.due_at.tzinfo or dt.UTC)): j for j in session.scalars(
+def _sync_jobs(session: Session, row: ProcessInstance, waiting: Waiting, fresh: bool) -> None:
+    if fresh and not waiting.timers:
+        return
+    pending = {} if fresh else {(j.task_id, j.due_at): j for j in session.scalars(
         select(Job).where(Job.instance_id == row.id, Job.status == "pending", Job.kind == "timer"))}
     wanted = {(task_id, due): element for task_id, element, due in waiting.timers}
     now = clock.now()
@@ -197,8 +203,9 @@ def _sync_jobs(session: Session, row: ProcessInstance, waiting: Waiting) -> None
                             status="pending", created_at=now))
 
 
-def _sync_subscriptions(session: Session, row: ProcessInstance, waiting: Waiting) -> None:
-    session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == row.id))
+def _sync_subscriptions(session: Session, row: ProcessInstance, waiting: Waiting, fresh: bool) -> None:
+    if not fresh:
+        session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == row.id))
     for task_id, element, name in waiting.messages:
         session.add(MessageSubscription(instance_id=row.id, message_name=name, element_id=element, task_id=task_id))
 

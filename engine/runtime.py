@@ -89,7 +89,7 @@ class ProcessEngine:
         if start_message is not None:
             workflow.do_engine_steps()  # the message start event now waits; hand it its message
             workflow.send_event(message_event(workflow, *start_message))
-        outcome = self.executor.advance(session, row, workflow, actor.name)
+        outcome = self.executor.advance(session, row, workflow, actor.name, fresh=True)
         self._route_events(session, outcome.events, row, actor)
         return row
 

@@ -14,11 +14,11 @@ from engine.dialect_parser import KimflowParser
 from engine.dialect_translate import translate_bpmn, translate_dmn
 from engine.errors import DefinitionError, Problem
 from engine.forms import build_form
+from engine.validation_dmn import check_dmn
 from engine.validation_rules import MISSING_CALLED_PROCESS, BundleFacts, Checker, local
 from engine.xmlsafe import parse_xml
 
 DMN_NAMESPACES = ("http://www.omg.org/spec/DMN/", "https://www.omg.org/spec/DMN/")
-_HIT_POLICIES = ("UNIQUE", "FIRST", "ANY", "COLLECT")
 
 
 @dataclass
@@ -62,37 +62,13 @@ def _read_files(files: Mapping[str, bytes | str], analysis: Analysis) -> Documen
     return documents
 
 
-def _check_dmn(root: etree._Element, name: str) -> list[Problem]:
-    problems: list[Problem] = []
-    decisions = [element for element in root if local(element) == "decision"]
-    if not decisions:
-        problems.append(Problem("Die DMN-Datei enthält keine Entscheidung.", file=name))
-    if len(decisions) > 1:
-        problems.append(Problem(f"Die DMN-Datei enthält {len(decisions)} Entscheidungen; unterstützt wird "
-                                "genau eine Entscheidungstabelle pro Datei (keine DRDs).", file=name,
-                                element_id=decisions[1].get("id"), line=decisions[1].sourceline))
-    for decision in decisions[:1]:
-        tables = [element for element in decision if local(element) == "decisionTable"]
-        if len(tables) != 1:
-            problems.append(Problem("Die Entscheidung muss genau eine Entscheidungstabelle haben.", file=name,
-                                    element_id=decision.get("id"), line=decision.sourceline))
-            continue
-        policy = (tables[0].get("hitPolicy") or "UNIQUE").upper()
-        if policy not in _HIT_POLICIES or tables[0].get("aggregation"):
-            shown = f"{policy} {tables[0].get('aggregation') or ''}".strip()
-            problems.append(Problem(f"Die Trefferrichtlinie »{shown}« wird nicht unterstützt (erlaubt: "
-                                    "UNIQUE, FIRST, ANY, COLLECT ohne Aggregation).", file=name,
-                                    element_id=tables[0].get("id"), line=tables[0].sourceline))
-    return problems
-
-
 def _check_documents(documents, known_offices, analysis: Analysis) -> None:
     facts = BundleFacts()
     for root, is_dmn in documents.values():
         facts.add_dmn(root) if is_dmn else facts.add_bpmn(root)
     for name, (root, is_dmn) in documents.items():
         if is_dmn:
-            analysis.problems.extend(_check_dmn(root, name))
+            analysis.problems.extend(check_dmn(root, name))
             analysis.problems.extend(translate_dmn(root, name))
         else:
             analysis.problems.extend(Checker(root, name).run(known_offices=known_offices, bundle=facts))

@@ -66,6 +66,7 @@ class Checker:
 
     def run(self, *, known_offices: Collection[str] | None, bundle: BundleFacts) -> list[Problem]:
         self.unsupported()
+        self.coordinates()
         self.reserved_ids()
         self.references()
         self.outgoing_flows()
@@ -89,6 +90,14 @@ class Checker:
                                           f"{CAMUNDA}inputOutput"):
                 self.add(element, f"{_label(element)}: camunda:{local(extension)} wird ignoriert.", "warning")
                 break
+
+    def coordinates(self) -> None:
+        for bounds in self.root.iter("{http://www.omg.org/spec/DD/20100524/DC}Bounds"):
+            for axis in ("x", "y"):
+                try:
+                    float(bounds.get(axis, "0"))
+                except ValueError:
+                    self.add(bounds, f"Die Diagramm-Koordinate {axis}=»{bounds.get(axis)}« ist keine Zahl.")
 
     def reserved_ids(self) -> None:
         for element in self.root.iter():

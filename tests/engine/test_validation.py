@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
+from lxml import etree
 
 from engine.validation import validate_bundle
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dialect"
 
 HEAD = ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
         'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">')
@@ -263,3 +269,44 @@ def test_two_blank_start_events_are_a_warning():
 def test_user_task_without_form_is_a_warning():
     warnings = _warnings(_process(_linear('<bpmn:userTask id="m"/>')))
     assert [(w.element_id, w.message) for w in warnings] == [("m", "Benutzeraufgabe »m« hat kein Formular.")]
+
+
+DMN_HEAD = '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d"><decision id="a">'
+
+
+@pytest.mark.parametrize(("table", "fragment"), [
+    ('<decisionTable id="t"><input id="i"/><output id="o"/><rule id="r"><inputEntry id="e"/>'
+     '<outputEntry id="x"><text>1</text></outputEntry></rule></decisionTable>', "fehlt ihr Text"),
+    ('<decisionTable id="t"><input id="i"/><output id="o"/><rule id="r">'
+     '<outputEntry id="x"><text>1</text></outputEntry></rule></decisionTable>', "nicht genau 1 Eingabe"),
+    ('<decisionTable id="t"><input/><output id="o"/></decisionTable>', "»input« fehlt die ID"),
+    ("<literalExpression/>", "genau eine Entscheidungstabelle"),
+])
+def test_malformed_decision_tables_are_refused_with_a_reason(table, fragment):
+    problem = _only_error(f"{DMN_HEAD}{table}</decision></definitions>", name="x.dmn")
+    assert fragment in problem.message
+
+
+def test_non_numeric_diagram_coordinates_are_refused():
+    diagram = ('<bpmndi:BPMNDiagram xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
+               'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="di"><bpmndi:BPMNPlane id="pl">'
+               '<bpmndi:BPMNShape id="shape" bpmnElement="m"><dc:Bounds x="zehn" y="1"/></bpmndi:BPMNShape>'
+               "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>")
+    problem = _only_error(_process(VALID, extra=diagram))
+    assert problem.element_id == "shape"
+    assert "keine Zahl" in problem.message
+
+
+def test_randomly_damaged_diagrams_never_cause_an_unexpected_error():
+    rng = random.Random(7)
+    sources = [path.read_bytes() for path in sorted(FIXTURES.iterdir())]
+    for _round in range(150):
+        root = etree.fromstring(rng.choice(sources))
+        elements = [e for e in root.iter() if isinstance(e.tag, str) and e.getparent() is not None]
+        for element in rng.sample(elements, 2):
+            if rng.random() < 0.5 and element.getparent() is not None:
+                element.getparent().remove(element)
+            elif element.attrib:
+                del element.attrib[rng.choice(list(element.attrib))]
+        problems = validate_bundle({"x.dmn" if "DMN" in root.tag else "x.bpmn": etree.tostring(root)})
+        assert not [p for p in problems if p.message.startswith("Unerwarteter")], problems

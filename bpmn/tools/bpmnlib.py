@@ -33,7 +33,9 @@ class Field:
 
     def xml(self) -> str:
         default = f" defaultValue={quoteattr(self.default)}" if self.default is not None else ""
-        out = [f'<camunda:formField id="{self.id}" label={quoteattr(self.label)} type="{self.type}"{default}>']
+        out = [
+            f'<camunda:formField id="{self.id}" label={quoteattr(self.label)} type="{self.type}"{default}>'
+        ]
         rules = []
         if self.required:
             rules.append('<camunda:constraint name="required" />')
@@ -54,11 +56,11 @@ class Field:
 @dataclass
 class Node:
     id: str
-    kind: str             # xml tag without prefix
+    kind: str  # xml tag without prefix
     name: str
     lane: str
-    shape: str            # task | event | gateway | subprocess
-    body: str = ""        # inner xml (event definitions, forms, scripts)
+    shape: str  # task | event | gateway | subprocess
+    body: str = ""  # inner xml (event definitions, forms, scripts)
     attrs: dict = field(default_factory=dict)
     attached_to: str | None = None
     parent: str | None = None
@@ -85,10 +87,10 @@ class Process:
 
     def __init__(self, pid: str, name: str, lanes: list[tuple[str, str]], doc: str = ""):
         self.pid, self.name, self.doc = pid, name, doc
-        self.lanes = lanes                      # (office code, German name with code)
+        self.lanes = lanes  # (office code, German name with code)
         self.nodes: dict[str, Node] = {}
         self.flows: list[Flow] = []
-        self.messages: dict[str, str] = {}      # message id -> message name
+        self.messages: dict[str, str] = {}  # message id -> message name
         self._lane = lanes[0][0]
         self._parent: str | None = None
 
@@ -122,14 +124,26 @@ class Process:
             attrs += f' camunda:resultVariable="{result_var}"'
         return f"<bpmn:messageEventDefinition {attrs} />"
 
-    def start(self, nid: str, name: str, message: str | None = None, result_var: str | None = None,
-              interrupting: bool = True) -> str:
+    def start(
+        self,
+        nid: str,
+        name: str,
+        message: str | None = None,
+        result_var: str | None = None,
+        interrupting: bool = True,
+    ) -> str:
         body = self._msg_def(message, None, result_var) if message else ""
         attrs = {} if interrupting else {"isInterrupting": "false"}
         return self._add(Node(nid, "startEvent", name, self._lane, "event", body, attrs))
 
-    def end(self, nid: str, name: str, message: str | None = None, expression: str | None = None,
-            result_var: str | None = None) -> str:
+    def end(
+        self,
+        nid: str,
+        name: str,
+        message: str | None = None,
+        expression: str | None = None,
+        result_var: str | None = None,
+    ) -> str:
         body = self._msg_def(message, expression, result_var) if message else ""
         return self._add(Node(nid, "endEvent", name, self._lane, "event", body))
 
@@ -142,21 +156,44 @@ class Process:
         body = self._msg_def(message, None, result_var)
         return self._add(Node(nid, "intermediateCatchEvent", name, self._lane, "event", body))
 
-    def catch_timer(self, nid: str, name: str, *, date: str | None = None, duration: str | None = None) -> str:
-        return self._add(Node(nid, "intermediateCatchEvent", name, self._lane, "event", _timer(date, duration)))
+    def catch_timer(
+        self, nid: str, name: str, *, date: str | None = None, duration: str | None = None
+    ) -> str:
+        return self._add(
+            Node(nid, "intermediateCatchEvent", name, self._lane, "event", _timer(date, duration))
+        )
 
-    def boundary_timer(self, nid: str, name: str, attached: str, *, date: str | None = None,
-                       duration: str | None = None, interrupting: bool = True) -> str:
+    def boundary_timer(
+        self,
+        nid: str,
+        name: str,
+        attached: str,
+        *,
+        date: str | None = None,
+        duration: str | None = None,
+        interrupting: bool = True,
+    ) -> str:
         attrs = {"attachedToRef": attached}
         if not interrupting:
             attrs["cancelActivity"] = "false"
-        node = Node(nid, "boundaryEvent", name, self.nodes[attached].lane, "event", _timer(date, duration), attrs)
+        node = Node(
+            nid, "boundaryEvent", name, self.nodes[attached].lane, "event", _timer(date, duration), attrs
+        )
         node.attached_to = attached
         return self._add(node)
 
     # --- activities ----------------------------------------------------------------------------
-    def user(self, nid: str, name: str, fields: list[Field], *, form_key: str | None = None,
-             due: str | None = None, priority: str | None = None, properties: dict | None = None) -> str:
+    def user(
+        self,
+        nid: str,
+        name: str,
+        fields: list[Field],
+        *,
+        form_key: str | None = None,
+        due: str | None = None,
+        priority: str | None = None,
+        properties: dict | None = None,
+    ) -> str:
         attrs = {"camunda:formKey": form_key or f"{self.pid}:{nid}"}
         if due:
             attrs["camunda:dueDate"] = due
@@ -164,9 +201,13 @@ class Process:
             attrs["camunda:priority"] = priority
         body = "<bpmn:extensionElements>"
         if properties:
-            body += "<camunda:properties>" + "".join(
-                f'<camunda:property name="{k}" value={quoteattr(v)} />' for k, v in properties.items()
-            ) + "</camunda:properties>"
+            body += (
+                "<camunda:properties>"
+                + "".join(
+                    f'<camunda:property name="{k}" value={quoteattr(v)} />' for k, v in properties.items()
+                )
+                + "</camunda:properties>"
+            )
         body += "<camunda:formData>" + "".join(f.xml() for f in fields) + "</camunda:formData>"
         body += "</bpmn:extensionElements>"
         return self._add(Node(nid, "userTask", name, self._lane, "task", body, attrs))
@@ -181,8 +222,10 @@ class Process:
 
     def service(self, nid: str, name: str, topic: str) -> str:
         attrs = {"camunda:type": "external", "camunda:topic": topic}
-        body = ('<bpmn:extensionElements><camunda:properties>'
-                f'<camunda:property name="topic" value="{topic}" /></camunda:properties></bpmn:extensionElements>')
+        body = (
+            "<bpmn:extensionElements><camunda:properties>"
+            f'<camunda:property name="topic" value="{topic}" /></camunda:properties></bpmn:extensionElements>'
+        )
         return self._add(Node(nid, "serviceTask", name, self._lane, "task", body, attrs))
 
     # --- gateways and flows -------------------------------------------------------------------
@@ -198,8 +241,9 @@ class Process:
     def event_based(self, nid: str, name: str = "") -> str:
         return self._add(Node(nid, "eventBasedGateway", name, self._lane, "gateway"))
 
-    def flow(self, source: str, target: str, condition: str | None = None, name: str = "",
-             default: bool = False) -> str:
+    def flow(
+        self, source: str, target: str, condition: str | None = None, name: str = "", default: bool = False
+    ) -> str:
         fid = f"flow_{source}_{target}"
         self.flows.append(Flow(fid, source, target, condition, name))
         if default:
@@ -225,16 +269,19 @@ class Process:
         ]
         for mid, name in self.messages.items():
             parts.append(f'<bpmn:message id="{mid}" name="{name}" />')
-        parts.append(f'<bpmn:collaboration id="collab_{self.pid}">'
-                     f'<bpmn:participant id="pool_{self.pid}" name={quoteattr(self.name)} '
-                     f'processRef="{self.pid}" /></bpmn:collaboration>')
+        parts.append(
+            f'<bpmn:collaboration id="collab_{self.pid}">'
+            f'<bpmn:participant id="pool_{self.pid}" name={quoteattr(self.name)} '
+            f'processRef="{self.pid}" /></bpmn:collaboration>'
+        )
         parts.append(f'<bpmn:process id="{self.pid}" name={quoteattr(self.name)} isExecutable="true">')
         if self.doc:
             parts.append(f"<bpmn:documentation>{escape(self.doc)}</bpmn:documentation>")
-        parts.append('<bpmn:laneSet id="laneset_%s">' % self.pid)
+        parts.append(f'<bpmn:laneSet id="laneset_{self.pid}">')
         for code, label in self.lanes:
-            refs = "".join(f"<bpmn:flowNodeRef>{n.id}</bpmn:flowNodeRef>"
-                           for n in self.nodes.values() if n.lane == code)
+            refs = "".join(
+                f"<bpmn:flowNodeRef>{n.id}</bpmn:flowNodeRef>" for n in self.nodes.values() if n.lane == code
+            )
             parts.append(f'<bpmn:lane id="lane_{code}" name={quoteattr(label)}>{refs}</bpmn:lane>')
         parts.append("</bpmn:laneSet>")
         parts.extend(self._elements(None))
@@ -252,30 +299,42 @@ class Process:
             if n.default_flow:
                 attrs["default"] = n.default_flow
             attr_xml = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
-            incoming = "".join(f"<bpmn:incoming>{f.id}</bpmn:incoming>" for f in self.flows if f.target == n.id)
-            outgoing = "".join(f"<bpmn:outgoing>{f.id}</bpmn:outgoing>" for f in self.flows if f.source == n.id)
+            incoming = "".join(
+                f"<bpmn:incoming>{f.id}</bpmn:incoming>" for f in self.flows if f.target == n.id
+            )
+            outgoing = "".join(
+                f"<bpmn:outgoing>{f.id}</bpmn:outgoing>" for f in self.flows if f.source == n.id
+            )
             inner = n.body if n.kind != "subProcess" else "".join(self._elements(n.id))
             if n.kind == "boundaryEvent" or n.kind == "subProcess":
                 incoming = ""
-            out.append(f'<bpmn:{n.kind} id="{n.id}" name={quoteattr(n.name)}{attr_xml}>'
-                       f"{_ext_first(n.body) if n.kind != 'subProcess' else ''}{incoming}{outgoing}"
-                       f"{_rest(n.body) if n.kind != 'subProcess' else inner}</bpmn:{n.kind}>")
+            out.append(
+                f'<bpmn:{n.kind} id="{n.id}" name={quoteattr(n.name)}{attr_xml}>'
+                f"{_ext_first(n.body) if n.kind != 'subProcess' else ''}{incoming}{outgoing}"
+                f"{_rest(n.body) if n.kind != 'subProcess' else inner}</bpmn:{n.kind}>"
+            )
         for f in self.flows:
             if self.nodes[f.source].parent != parent:
                 continue
             cond = ""
             if f.condition:
-                cond = (f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" '
-                        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{escape(f.condition)}'
-                        "</bpmn:conditionExpression>")
+                cond = (
+                    f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" '
+                    f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{escape(f.condition)}'
+                    "</bpmn:conditionExpression>"
+                )
             name = f" name={quoteattr(f.name)}" if f.name else ""
-            out.append(f'<bpmn:sequenceFlow id="{f.id}"{name} sourceRef="{f.source}" '
-                       f'targetRef="{f.target}">{cond}</bpmn:sequenceFlow>')
+            out.append(
+                f'<bpmn:sequenceFlow id="{f.id}"{name} sourceRef="{f.source}" '
+                f'targetRef="{f.target}">{cond}</bpmn:sequenceFlow>'
+            )
         return out
 
     def _diagram(self) -> str:
-        out = [f'<bpmndi:BPMNDiagram id="diagram_{self.pid}">',
-               f'<bpmndi:BPMNPlane id="plane_{self.pid}" bpmnElement="collab_{self.pid}">']
+        out = [
+            f'<bpmndi:BPMNDiagram id="diagram_{self.pid}">',
+            f'<bpmndi:BPMNPlane id="plane_{self.pid}" bpmnElement="collab_{self.pid}">',
+        ]
         lay = self._layout
         out.append(_shape(f"pool_{self.pid}", lay.pool, horizontal=True))
         for code, _ in self.lanes:
@@ -284,11 +343,15 @@ class Process:
             extra = ' isExpanded="true"' if n.kind == "subProcess" else ""
             label = ""
             if n.shape in ("event", "gateway") and n.name:
-                label = (f'<bpmndi:BPMNLabel><dc:Bounds x="{n.x - 30:.0f}" y="{n.y + n.h + 4:.0f}" '
-                         f'width="{n.w + 60:.0f}" height="27" /></bpmndi:BPMNLabel>')
-            out.append(f'<bpmndi:BPMNShape id="{n.id}_di" bpmnElement="{n.id}"{extra}>'
-                       f'<dc:Bounds x="{n.x:.0f}" y="{n.y:.0f}" width="{n.w:.0f}" height="{n.h:.0f}" />'
-                       f"{label}</bpmndi:BPMNShape>")
+                label = (
+                    f'<bpmndi:BPMNLabel><dc:Bounds x="{n.x - 30:.0f}" y="{n.y + n.h + 4:.0f}" '
+                    f'width="{n.w + 60:.0f}" height="27" /></bpmndi:BPMNLabel>'
+                )
+            out.append(
+                f'<bpmndi:BPMNShape id="{n.id}_di" bpmnElement="{n.id}"{extra}>'
+                f'<dc:Bounds x="{n.x:.0f}" y="{n.y:.0f}" width="{n.w:.0f}" height="{n.h:.0f}" />'
+                f"{label}</bpmndi:BPMNShape>"
+            )
         for f in self.flows:
             pts = "".join(f'<di:waypoint x="{x:.0f}" y="{y:.0f}" />' for x, y in lay.waypoints(f))
             out.append(f'<bpmndi:BPMNEdge id="{f.id}_di" bpmnElement="{f.id}">{pts}</bpmndi:BPMNEdge>')
@@ -313,12 +376,12 @@ class _Sub:
 
 
 def _timer(date: str | None, duration: str | None) -> str:
-    if date:
-        expr = f'<bpmn:timeDate xsi:type="bpmn:tFormalExpression">{escape(date)}</bpmn:timeDate>'
-    else:
-        expr = f'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{escape(duration or "")}</bpmn:timeDuration>'
-    return ('<bpmn:timerEventDefinition xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"{expr}</bpmn:timerEventDefinition>")
+    tag, text = ("timeDate", date) if date else ("timeDuration", duration or "")
+    expr = f'<bpmn:{tag} xsi:type="bpmn:tFormalExpression">{escape(text)}</bpmn:{tag}>'
+    return (
+        '<bpmn:timerEventDefinition xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"{expr}</bpmn:timerEventDefinition>"
+    )
 
 
 def _ext_first(body: str) -> str:
@@ -328,14 +391,16 @@ def _ext_first(body: str) -> str:
 
 def _rest(body: str) -> str:
     end = "</bpmn:extensionElements>"
-    return body[body.index(end) + len(end):] if end in body else body
+    return body[body.index(end) + len(end) :] if end in body else body
 
 
 def _shape(element: str, bounds: tuple[float, float, float, float], horizontal: bool = False) -> str:
     x, y, w, h = bounds
     hz = ' isHorizontal="true"' if horizontal else ""
-    return (f'<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}"{hz}>'
-            f'<dc:Bounds x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" /></bpmndi:BPMNShape>')
+    return (
+        f'<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}"{hz}>'
+        f'<dc:Bounds x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" /></bpmndi:BPMNShape>'
+    )
 
 
 class _Layout:
@@ -479,33 +544,39 @@ class Table:
 
     did: str
     name: str
-    inputs: list[tuple[str, str, str]]          # (label, python expression, typeRef)
-    outputs: list[tuple[str, str, str]]         # (label, variable name, typeRef)
-    rules: list[tuple[list[str], list[str], str]]   # (input cells, output cells, annotation)
+    inputs: list[tuple[str, str, str]]  # (label, python expression, typeRef)
+    outputs: list[tuple[str, str, str]]  # (label, variable name, typeRef)
+    rules: list[tuple[list[str], list[str], str]]  # (input cells, output cells, annotation)
     hit_policy: str = "UNIQUE"
     doc: str = ""
 
     def to_xml(self) -> str:
         hp = "" if self.hit_policy == "UNIQUE" else f' hitPolicy="{self.hit_policy}"'
-        out = ['<?xml version="1.0" encoding="UTF-8"?>',
-               '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" '
-               'xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/" '
-               'xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/" '
-               f'id="defs_{self.did}" name={quoteattr(self.name)} '
-               'namespace="http://kimflow.rhein-kreis-neuss.de/dmn" '
-               'exporter="kimflow bpmn/tools" exporterVersion="1.0">',
-               f'<decision id="{self.did}" name={quoteattr(self.name)}>']
+        out = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" '
+            'xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/" '
+            'xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/" '
+            f'id="defs_{self.did}" name={quoteattr(self.name)} '
+            'namespace="http://kimflow.rhein-kreis-neuss.de/dmn" '
+            'exporter="kimflow bpmn/tools" exporterVersion="1.0">',
+            f'<decision id="{self.did}" name={quoteattr(self.name)}>',
+        ]
         if self.doc:
             out.append(f"<description>{escape(self.doc)}</description>")
         out.append(f'<decisionTable id="table_{self.did}"{hp}>')
         for i, (label, expr, typ) in enumerate(self.inputs):
             # SpiffWorkflow appends a comparison cell to the input text: keep compound inputs whole
             expr = expr if expr.isidentifier() else f"({expr})"
-            out.append(f'<input id="in_{self.did}_{i}" label={quoteattr(label)}>'
-                       f'<inputExpression id="inexpr_{self.did}_{i}" typeRef="{typ}">'
-                       f"<text>{escape(expr)}</text></inputExpression></input>")
+            out.append(
+                f'<input id="in_{self.did}_{i}" label={quoteattr(label)}>'
+                f'<inputExpression id="inexpr_{self.did}_{i}" typeRef="{typ}">'
+                f"<text>{escape(expr)}</text></inputExpression></input>"
+            )
         for i, (label, name, typ) in enumerate(self.outputs):
-            out.append(f'<output id="out_{self.did}_{i}" label={quoteattr(label)} name="{name}" typeRef="{typ}" />')
+            out.append(
+                f'<output id="out_{self.did}_{i}" label={quoteattr(label)} name="{name}" typeRef="{typ}" />'
+            )
         for r, (ins, outs, note) in enumerate(self.rules):
             assert len(ins) == len(self.inputs) and len(outs) == len(self.outputs), (self.did, r)
             out.append(f'<rule id="rule_{self.did}_{r}">')
@@ -514,12 +585,16 @@ class Table:
             for i, cell in enumerate(ins):
                 out.append(f'<inputEntry id="ie_{self.did}_{r}_{i}"><text>{escape(cell)}</text></inputEntry>')
             for i, cell in enumerate(outs):
-                out.append(f'<outputEntry id="oe_{self.did}_{r}_{i}"><text>{escape(cell)}</text></outputEntry>')
+                out.append(
+                    f'<outputEntry id="oe_{self.did}_{r}_{i}"><text>{escape(cell)}</text></outputEntry>'
+                )
             out.append("</rule>")
         out.append("</decisionTable></decision>")
-        out.append(f'<dmndi:DMNDI><dmndi:DMNDiagram id="dmndiagram_{self.did}">'
-                   f'<dmndi:DMNShape id="shape_{self.did}" dmnElementRef="{self.did}">'
-                   '<dc:Bounds height="80" width="180" x="160" y="100" /></dmndi:DMNShape>'
-                   "</dmndi:DMNDiagram></dmndi:DMNDI>")
+        out.append(
+            f'<dmndi:DMNDI><dmndi:DMNDiagram id="dmndiagram_{self.did}">'
+            f'<dmndi:DMNShape id="shape_{self.did}" dmnElementRef="{self.did}">'
+            '<dc:Bounds height="80" width="180" x="160" y="100" /></dmndi:DMNShape>'
+            "</dmndi:DMNDiagram></dmndi:DMNDI>"
+        )
         out.append("</definitions>")
         return "\n".join(out) + "\n"

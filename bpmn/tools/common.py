@@ -25,14 +25,24 @@ def lanes(*codes: str) -> list[tuple[str, str]]:
 
 
 MUNICIPALITIES = enum(
-    ("neuss", "Neuss"), ("dormagen", "Dormagen"), ("grevenbroich", "Grevenbroich"),
-    ("meerbusch", "Meerbusch"), ("kaarst", "Kaarst"), ("korschenbroich", "Korschenbroich"),
-    ("juechen", "Jüchen"), ("rommerskirchen", "Rommerskirchen"),
+    ("neuss", "Neuss"),
+    ("dormagen", "Dormagen"),
+    ("grevenbroich", "Grevenbroich"),
+    ("meerbusch", "Meerbusch"),
+    ("kaarst", "Kaarst"),
+    ("korschenbroich", "Korschenbroich"),
+    ("juechen", "Jüchen"),
+    ("rommerskirchen", "Rommerskirchen"),
 )
 
 LANGUAGE_LEVELS = enum(
-    ("none", "keine Deutschkenntnisse"), ("a1", "A1"), ("a2", "A2"), ("b1", "B1"),
-    ("b2", "B2"), ("c1", "C1"), ("c2", "C2 / Muttersprache"),
+    ("none", "keine Deutschkenntnisse"),
+    ("a1", "A1"),
+    ("a2", "A2"),
+    ("b1", "B1"),
+    ("b2", "B2"),
+    ("c1", "C1"),
+    ("c2", "C2 / Muttersprache"),
 )
 
 RESIDENCE_TITLES = enum(
@@ -47,9 +57,12 @@ RESIDENCE_TITLES = enum(
 )
 
 CLOSURE_REASONS = enum(
-    ("goals_met", "Ziele erreicht"), ("handed_over", "an anderen Dienst übergeben"),
-    ("moved_away", "verzogen"), ("no_contact", "kein Kontakt mehr"),
-    ("consent_withdrawn", "Einwilligung widerrufen"), ("naturalised", "eingebürgert"),
+    ("goals_met", "Ziele erreicht"),
+    ("handed_over", "an anderen Dienst übergeben"),
+    ("moved_away", "verzogen"),
+    ("no_contact", "kein Kontakt mehr"),
+    ("consent_withdrawn", "Einwilligung widerrufen"),
+    ("naturalised", "eingebürgert"),
 )
 
 
@@ -58,9 +71,18 @@ def request_form(office: str) -> list[Field]:
     return [
         Field(f"measure_{office}", "Angefragte Maßnahme", readonly=True),
         Field("measures_due_date", "Erledigen bis", "date", readonly=True),
-        Field(f"{office}_outcome", "Ergebnis", "enum", required=True, values=enum(
-            ("done", "erledigt"), ("in_progress", "in Bearbeitung"), ("rejected", "abgelehnt"),
-            ("not_responsible", "nicht zuständig"))),
+        Field(
+            f"{office}_outcome",
+            "Ergebnis",
+            "enum",
+            required=True,
+            values=enum(
+                ("done", "erledigt"),
+                ("in_progress", "in Bearbeitung"),
+                ("rejected", "abgelehnt"),
+                ("not_responsible", "nicht zuständig"),
+            ),
+        ),
         Field(f"{office}_reference", "Aktenzeichen", maxlength=60),
         Field(f"{office}_date", "Datum der Bearbeitung", "date", required=True),
         Field(f"{office}_note", "Rückmeldung an das Fallmanagement", maxlength=2000),

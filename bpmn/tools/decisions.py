@@ -4,7 +4,7 @@ Cells use forms that are valid both as Python (SpiffWorkflow) and as FEEL unary 
 literals, numbers, comparisons such as `>= 60`, `True`/`False` and `-`. Rows are mutually exclusive
 so that hit policy UNIQUE holds; a later row repeats the earlier tests it relies on.
 Date arithmetic comes from functions the engine registers: add_days, month_end,
-first_of_next_month, days_until (see bpmn/README.md).
+first_of_next_month, days_until (see bpmn/tools/README.md).
 """
 
 from bpmnlib import Table
@@ -15,20 +15,29 @@ T, F, ANY = "True", "False", "-"
 def indication() -> Table:
     """Return the table: is KIM case management indicated?"""
     return Table(
-        "indication", "Indikation Fallmanagement",
-        [("Bereits in anderem Fallmanagement", "other_case_management", "boolean"),
-         ("Anzahl Problemlagen", "problem_area_count", "integer"),
-         ("Anzahl beteiligter Stellen", "offices_involved", "integer"),
-         ("Regeldienste greifen nicht", "standard_services_failing", "boolean"),
-         ("Person fehlen Ressourcen", "lacks_resources", "boolean")],
+        "indication",
+        "Indikation Fallmanagement",
+        [
+            ("Bereits in anderem Fallmanagement", "other_case_management", "boolean"),
+            ("Anzahl Problemlagen", "problem_area_count", "integer"),
+            ("Anzahl beteiligter Stellen", "offices_involved", "integer"),
+            ("Regeldienste greifen nicht", "standard_services_failing", "boolean"),
+            ("Person fehlen Ressourcen", "lacks_resources", "boolean"),
+        ],
         [("Indikation", "indication", "string")],
-        [([T, ANY, ANY, ANY, ANY], ['"standard_service"'], "anderes Fallmanagement läuft: dorthin verweisen"),
-         ([F, ">= 3", ">= 2", T, ANY], ['"case_management"'], "komplexe Lage, Regeldienste greifen nicht"),
-         ([F, ">= 3", ">= 2", F, T], ['"case_management"'], "komplexe Lage, fehlende Ressourcen"),
-         ([F, ">= 3", ">= 2", F, F], ['"standard_service"'], "Regeldienste reichen aus"),
-         ([F, ">= 3", "< 2", ANY, ANY], ['"standard_service"'], "nur eine Stelle beteiligt"),
-         ([F, "2", ANY, ANY, ANY], ['"standard_service"'], "zwei Problemlagen"),
-         ([F, "<= 1", ANY, ANY, ANY], ['"short_advice"'], "höchstens eine Problemlage: Kurzberatung")],
+        [
+            (
+                [T, ANY, ANY, ANY, ANY],
+                ['"standard_service"'],
+                "anderes Fallmanagement läuft: dorthin verweisen",
+            ),
+            ([F, ">= 3", ">= 2", T, ANY], ['"case_management"'], "komplexe Lage, Regeldienste greifen nicht"),
+            ([F, ">= 3", ">= 2", F, T], ['"case_management"'], "komplexe Lage, fehlende Ressourcen"),
+            ([F, ">= 3", ">= 2", F, F], ['"standard_service"'], "Regeldienste reichen aus"),
+            ([F, ">= 3", "< 2", ANY, ANY], ['"standard_service"'], "nur eine Stelle beteiligt"),
+            ([F, "2", ANY, ANY, ANY], ['"standard_service"'], "zwei Problemlagen"),
+            ([F, "<= 1", ANY, ANY, ANY], ['"short_advice"'], "höchstens eine Problemlage: Kurzberatung"),
+        ],
         doc="Problemlagen >= 3, mehrere Stellen, Regeldienste greifen nicht oder fehlende Ressourcen.",
     )
 
@@ -37,26 +46,36 @@ def urgency() -> Table:
     """Return the table: how urgent is the case given the next document expiry?"""
     days = "days_until(residence_expiry) if residence_expiry else 9999"
     return Table(
-        "urgency", "Dringlichkeit nach Fristen",
-        [("Tage bis Fristablauf (14-Tage-Grenze)", days, "integer"),
-         ("Tage bis Fristablauf (30-Tage-Grenze)", days, "integer")],
+        "urgency",
+        "Dringlichkeit nach Fristen",
+        [
+            ("Tage bis Fristablauf (14-Tage-Grenze)", days, "integer"),
+            ("Tage bis Fristablauf (30-Tage-Grenze)", days, "integer"),
+        ],
         [("Dringlichkeit", "urgency", "string"), ("Priorität", "case_priority", "integer")],
-        [(["<= 14", ANY], ['"high"', "90"], "Frist in höchstens 14 Tagen (oder abgelaufen)"),
-         (["> 14", "<= 30"], ['"medium"', "60"], "Frist in 15 bis 30 Tagen"),
-         (["> 14", "> 30"], ['"normal"', "30"], "keine Frist in den nächsten 30 Tagen")],
+        [
+            (["<= 14", ANY], ['"high"', "90"], "Frist in höchstens 14 Tagen (oder abgelaufen)"),
+            (["> 14", "<= 30"], ['"medium"', "60"], "Frist in 15 bis 30 Tagen"),
+            (["> 14", "> 30"], ['"normal"', "30"], "keine Frist in den nächsten 30 Tagen"),
+        ],
     )
 
 
 RETENTION = [
-    ("goals_met", "P3Y", 3), ("handed_over", "P3Y", 3), ("moved_away", "P1Y", 1),
-    ("no_contact", "P1Y", 1), ("consent_withdrawn", "P1M", 0), ("naturalised", "P3Y", 3),
+    ("goals_met", "P3Y", 3),
+    ("handed_over", "P3Y", 3),
+    ("moved_away", "P1Y", 1),
+    ("no_contact", "P1Y", 1),
+    ("consent_withdrawn", "P1M", 0),
+    ("naturalised", "P3Y", 3),
 ]
 
 
 def retention_period() -> Table:
     """Return the table: closure reason -> retention period before anonymisation."""
     return Table(
-        "retention_period", "Aufbewahrungsfrist nach Abschlussgrund",
+        "retention_period",
+        "Aufbewahrungsfrist nach Abschlussgrund",
         [("Abschlussgrund", "closure_reason", "string")],
         [("Frist (ISO 8601)", "retention_period", "string"), ("Jahre", "retention_years", "integer")],
         [([f'"{reason}"'], [f'"{period}"', str(years)], "") for reason, period, years in RETENTION],
@@ -69,40 +88,62 @@ PROTECTION_TYPES = ["asylum_16a", "refugee_3", "subsidiary_4", "deportation_ban_
 
 def transfer_date() -> Table:
     """Return the table: who pays from when after a BAMF recognition."""
-    dates = ['month_end(service_date)', 'first_of_next_month(service_date)', 'add_days(service_date, 14)',
-             'add_days(first_of_next_month(service_date), 14)', 'add_days(first_of_next_month(service_date), 10)',
-             'max(household_size - protected_members, 0)']
+    dates = [
+        "month_end(service_date)",
+        "first_of_next_month(service_date)",
+        "add_days(service_date, 14)",
+        "add_days(first_of_next_month(service_date), 14)",
+        "add_days(first_of_next_month(service_date), 10)",
+        "max(household_size - protected_members, 0)",
+    ]
     rules = []
     for ptype in PROTECTION_TYPES:
         rules.append(([f'"{ptype}"', T], ['"jobcenter"'] + dates, "erwerbsfähig: SGB II"))
         rules.append(([f'"{ptype}"', F], ['"sgb12"'] + dates, "nicht erwerbsfähig: SGB XII"))
     return Table(
-        "transfer_date", "Rechtskreiswechsel AsylbLG -> SGB II/XII",
+        "transfer_date",
+        "Rechtskreiswechsel AsylbLG -> SGB II/XII",
         [("Schutzstatus", "protection_type", "string"), ("Erwerbsfähig", "able_to_work", "boolean")],
-        [("Zuständig künftig", "target_office", "string"), ("AsylbLG endet am", "asylblg_end", "date"),
-         ("Leistung ab", "benefit_start", "date"), ("Rechtsmittelfrist endet", "appeal_end", "date"),
-         ("Erinnerung Antrag am", "application_reminder_date", "date"),
-         ("Lückenalarm am", "gap_alarm_date", "date"),
-         ("Verbleiben im AsylbLG (Personen)", "members_staying_asylblg", "integer")],
+        [
+            ("Zuständig künftig", "target_office", "string"),
+            ("AsylbLG endet am", "asylblg_end", "date"),
+            ("Leistung ab", "benefit_start", "date"),
+            ("Rechtsmittelfrist endet", "appeal_end", "date"),
+            ("Erinnerung Antrag am", "application_reminder_date", "date"),
+            ("Lückenalarm am", "gap_alarm_date", "date"),
+            ("Verbleiben im AsylbLG (Personen)", "members_staying_asylblg", "integer"),
+        ],
         rules,
         doc="AsylbLG endet mit dem Monat der Zustellung, SGB II/XII ab dem Folgemonat; "
-            "Rechtsmittelfrist zwei Wochen ab Zustellung.",
+        "Rechtsmittelfrist zwei Wochen ab Zustellung.",
     )
 
 
 def agency_consent() -> Table:
     """Return the table: does the Federal Employment Agency have to consent?"""
     return Table(
-        "agency_consent", "Zustimmung der Bundesagentur für Arbeit erforderlich?",
-        [("Beschäftigungsverbot sicherer Herkunftsstaat", "safe_country_work_ban", "boolean"),
-         ("Art der Beschäftigung", "employment_type", "string"),
-         ("Voraufenthalt (Monate)", "residence_months", "integer")],
-        [("Beschäftigungsverbot", "work_ban", "boolean"), ("Zustimmung nötig", "consent_needed", "boolean"),
-         ("Begründung", "consent_reason", "string")],
-        [([T, ANY, ANY], [T, F, '"Beschäftigungsverbot (sicherer Herkunftsstaat)"'], ""),
-         ([F, '"vocational_training"', ANY], [F, F, '"qualifizierte Berufsausbildung: zustimmungsfrei"'], ""),
-         ([F, '"employment"', ">= 48"], [F, F, '"vier Jahre Voraufenthalt: zustimmungsfrei"'], ""),
-         ([F, '"employment"', "< 48"], [F, T, '"Zustimmung der Bundesagentur erforderlich"'], "")],
+        "agency_consent",
+        "Zustimmung der Bundesagentur für Arbeit erforderlich?",
+        [
+            ("Beschäftigungsverbot sicherer Herkunftsstaat", "safe_country_work_ban", "boolean"),
+            ("Art der Beschäftigung", "employment_type", "string"),
+            ("Voraufenthalt (Monate)", "residence_months", "integer"),
+        ],
+        [
+            ("Beschäftigungsverbot", "work_ban", "boolean"),
+            ("Zustimmung nötig", "consent_needed", "boolean"),
+            ("Begründung", "consent_reason", "string"),
+        ],
+        [
+            ([T, ANY, ANY], [T, F, '"Beschäftigungsverbot (sicherer Herkunftsstaat)"'], ""),
+            (
+                [F, '"vocational_training"', ANY],
+                [F, F, '"qualifizierte Berufsausbildung: zustimmungsfrei"'],
+                "",
+            ),
+            ([F, '"employment"', ">= 48"], [F, F, '"vier Jahre Voraufenthalt: zustimmungsfrei"'], ""),
+            ([F, '"employment"', "< 48"], [F, T, '"Zustimmung der Bundesagentur erforderlich"'], ""),
+        ],
     )
 
 
@@ -111,22 +152,34 @@ def employment_toleration() -> Table:
     a2 = 'german_level in ("a2", "b1", "b2", "c1", "c2")'
     no = [F, '""']
     return Table(
-        "employment_toleration", "Beschäftigungsduldung (§ 60d AufenthG)",
-        [("Identität geklärt", "identity_clarified", "boolean"),
-         ("Duldung seit (Monate)", "toleration_months or 0", "integer"),
-         ("Beschäftigung mind. 20 Std./Woche (Monate)", "employment_months_20h or 0", "integer"),
-         ("Lebensunterhalt gesichert", "self_supporting", "boolean"),
-         ("Deutsch mindestens A2", a2, "boolean"),
-         ("Relevante Verurteilungen", "convictions", "boolean")],
-        [("Beschäftigungsduldung möglich", "toleration_eligible", "boolean"),
-         ("Dauer", "toleration_duration", "string"), ("Begründung", "toleration_reason", "string")],
-        [([F, ANY, ANY, ANY, ANY, ANY], no + ['"Identität nicht geklärt"'], ""),
-         ([T, "< 12", ANY, ANY, ANY, ANY], no + ['"Duldung besteht noch keine 12 Monate"'], ""),
-         ([T, ">= 12", "< 12", ANY, ANY, ANY], no + ['"keine 12 Monate Beschäftigung mit 20 Std./Woche"'], ""),
-         ([T, ">= 12", ">= 12", F, ANY, ANY], no + ['"Lebensunterhalt nicht gesichert"'], ""),
-         ([T, ">= 12", ">= 12", T, F, ANY], no + ['"Deutschkenntnisse unter A2"'], ""),
-         ([T, ">= 12", ">= 12", T, T, T], no + ['"relevante Verurteilung"'], ""),
-         ([T, ">= 12", ">= 12", T, T, F], [T, '"P30M"', '"Beschäftigungsduldung für 30 Monate"'], "")],
+        "employment_toleration",
+        "Beschäftigungsduldung (§ 60d AufenthG)",
+        [
+            ("Identität geklärt", "identity_clarified", "boolean"),
+            ("Duldung seit (Monate)", "toleration_months or 0", "integer"),
+            ("Beschäftigung mind. 20 Std./Woche (Monate)", "employment_months_20h or 0", "integer"),
+            ("Lebensunterhalt gesichert", "self_supporting", "boolean"),
+            ("Deutsch mindestens A2", a2, "boolean"),
+            ("Relevante Verurteilungen", "convictions", "boolean"),
+        ],
+        [
+            ("Beschäftigungsduldung möglich", "toleration_eligible", "boolean"),
+            ("Dauer", "toleration_duration", "string"),
+            ("Begründung", "toleration_reason", "string"),
+        ],
+        [
+            ([F, ANY, ANY, ANY, ANY, ANY], no + ['"Identität nicht geklärt"'], ""),
+            ([T, "< 12", ANY, ANY, ANY, ANY], no + ['"Duldung besteht noch keine 12 Monate"'], ""),
+            (
+                [T, ">= 12", "< 12", ANY, ANY, ANY],
+                no + ['"keine 12 Monate Beschäftigung mit 20 Std./Woche"'],
+                "",
+            ),
+            ([T, ">= 12", ">= 12", F, ANY, ANY], no + ['"Lebensunterhalt nicht gesichert"'], ""),
+            ([T, ">= 12", ">= 12", T, F, ANY], no + ['"Deutschkenntnisse unter A2"'], ""),
+            ([T, ">= 12", ">= 12", T, T, T], no + ['"relevante Verurteilung"'], ""),
+            ([T, ">= 12", ">= 12", T, T, F], [T, '"P30M"', '"Beschäftigungsduldung für 30 Monate"'], ""),
+        ],
     )
 
 
@@ -136,13 +189,15 @@ TEST = "bool(naturalisation_test_passed or german_school_certificate)"
 
 
 def _nat_inputs() -> list[tuple[str, str, str]]:
-    return [("Aufenthaltstitel schließt Einbürgerung aus", EXCLUDED, "boolean"),
-            ("Rechtmäßiger Aufenthalt (Monate)", "lawful_residence_months or 0", "integer"),
-            ("Deutsch mindestens B1", B1, "boolean"),
-            ("Einbürgerungstest oder deutscher Schulabschluss", TEST, "boolean"),
-            ("Lebensunterhalt ohne SGB II/XII", "self_supporting", "boolean"),
-            ("Identität geklärt", "identity_clarified", "boolean"),
-            ("Relevante Verurteilungen", "relevant_convictions", "boolean")]
+    return [
+        ("Aufenthaltstitel schließt Einbürgerung aus", EXCLUDED, "boolean"),
+        ("Rechtmäßiger Aufenthalt (Monate)", "lawful_residence_months or 0", "integer"),
+        ("Deutsch mindestens B1", B1, "boolean"),
+        ("Einbürgerungstest oder deutscher Schulabschluss", TEST, "boolean"),
+        ("Lebensunterhalt ohne SGB II/XII", "self_supporting", "boolean"),
+        ("Identität geklärt", "identity_clarified", "boolean"),
+        ("Relevante Verurteilungen", "relevant_convictions", "boolean"),
+    ]
 
 
 NAT_ITEMS = [
@@ -164,11 +219,18 @@ def naturalisation_eligibility() -> Table:
         ins = NAT_OK[:idx] + [cell] + [ANY] * (len(NAT_OK) - idx - 1)
         rules.append((ins, [F, f'"{item}"'], "fehlt: " + item))
     rules.append((NAT_OK, [T, '""'], "alle Voraussetzungen erfüllt"))
-    return Table("naturalisation_eligibility", "Einbürgerung: Schnellprüfung (§ 10 StAG)", _nat_inputs(),
-                 [("Anspruch auf Einbürgerung", "eligible", "boolean"),
-                  ("Erste fehlende Voraussetzung", "first_missing_item", "string")], rules,
-                 doc="Seit 27.06.2024: 5 Jahre rechtmäßiger Aufenthalt (4 Jahre 11 Monate reichen nicht), B1, "
-                     "Test oder Schulabschluss, Lebensunterhalt, Identität, keine Verurteilungen.")
+    return Table(
+        "naturalisation_eligibility",
+        "Einbürgerung: Schnellprüfung (§ 10 StAG)",
+        _nat_inputs(),
+        [
+            ("Anspruch auf Einbürgerung", "eligible", "boolean"),
+            ("Erste fehlende Voraussetzung", "first_missing_item", "string"),
+        ],
+        rules,
+        doc="Seit 27.06.2024: 5 Jahre rechtmäßiger Aufenthalt (4 Jahre 11 Monate reichen nicht), B1, "
+        "Test oder Schulabschluss, Lebensunterhalt, Identität, keine Verurteilungen.",
+    )
 
 
 def naturalisation_missing_items() -> Table:
@@ -178,9 +240,23 @@ def naturalisation_missing_items() -> Table:
         ins = [ANY] * len(NAT_OK)
         ins[idx] = cell
         rules.append((ins, [f'"{item}"'], ""))
-    return Table("naturalisation_missing_items", "Einbürgerung: fehlende Voraussetzungen", _nat_inputs(),
-                 [("Fehlt", "missing_items", "string")], rules, hit_policy="COLLECT")
+    return Table(
+        "naturalisation_missing_items",
+        "Einbürgerung: fehlende Voraussetzungen",
+        _nat_inputs(),
+        [("Fehlt", "missing_items", "string")],
+        rules,
+        hit_policy="COLLECT",
+    )
 
 
-ALL = [indication, urgency, retention_period, transfer_date, agency_consent, employment_toleration,
-       naturalisation_eligibility, naturalisation_missing_items]
+ALL = [
+    indication,
+    urgency,
+    retention_period,
+    transfer_date,
+    agency_consent,
+    employment_toleration,
+    naturalisation_eligibility,
+    naturalisation_missing_items,
+]

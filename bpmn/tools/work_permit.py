@@ -3,8 +3,10 @@
 from bpmnlib import Field, Process, enum
 from common import LANGUAGE_LEVELS, MUNICIPALITIES, lanes
 
-DOC = ("Beschäftigungserlaubnis: Stellenangebot, Prüfung durch die Ausländerbehörde, Zustimmung der "
-       "Bundesagentur (Schweigen gilt nach zwei Wochen als Zustimmung), Beschäftigungsduldung § 60d.")
+DOC = (
+    "Beschäftigungserlaubnis: Stellenangebot, Prüfung durch die Ausländerbehörde, Zustimmung der "
+    "Bundesagentur (Schweigen gilt nach zwei Wochen als Zustimmung), Beschäftigungsduldung § 60d."
+)
 
 
 def build() -> Process:
@@ -17,34 +19,71 @@ def build() -> Process:
 
 def _offer_and_check(p: Process) -> None:
     p.lane("kim_cm")
-    p.start("start_work_permit", "Beschäftigung angefragt", message="work_permit_requested",
-            result_var="request_message")
-    p.user("record_offer", "Stellenangebot erfassen", [
-        Field("employer_name", "Arbeitgeber", required=True, maxlength=200),
-        Field("job_title", "Tätigkeit", required=True, maxlength=200),
-        Field("employment_type", "Art", "enum", required=True, values=enum(
-            ("employment", "Beschäftigung"), ("vocational_training", "qualifizierte Berufsausbildung"))),
-        Field("weekly_hours", "Wochenstunden", "long", required=True, min=1, max=60),
-        Field("monthly_salary", "Bruttolohn monatlich (Euro)", "long", min=0),
-        Field("job_start_date", "Beginn", "date", required=True),
-        Field("municipality", "Wohnort (Kommune)", "enum", required=True, values=MUNICIPALITIES),
-    ])
+    p.start(
+        "start_work_permit",
+        "Beschäftigung angefragt",
+        message="work_permit_requested",
+        result_var="request_message",
+    )
+    p.user(
+        "record_offer",
+        "Stellenangebot erfassen",
+        [
+            Field("employer_name", "Arbeitgeber", required=True, maxlength=200),
+            Field("job_title", "Tätigkeit", required=True, maxlength=200),
+            Field(
+                "employment_type",
+                "Art",
+                "enum",
+                required=True,
+                values=enum(
+                    ("employment", "Beschäftigung"), ("vocational_training", "qualifizierte Berufsausbildung")
+                ),
+            ),
+            Field("weekly_hours", "Wochenstunden", "long", required=True, min=1, max=60),
+            Field("monthly_salary", "Bruttolohn monatlich (Euro)", "long", min=0),
+            Field("job_start_date", "Beginn", "date", required=True),
+            Field("municipality", "Wohnort (Kommune)", "enum", required=True, values=MUNICIPALITIES),
+        ],
+    )
     p.lane("abh")
-    p.user("check_application", "Antrag prüfen", [
-        Field("residence_title", "Aufenthaltsstatus", "enum", required=True, values=enum(
-            ("aufenthaltsgestattung", "Aufenthaltsgestattung"), ("duldung", "Duldung"),
-            ("aufenthaltserlaubnis", "Aufenthaltserlaubnis"))),
-        Field("residence_months", "Voraufenthalt (Monate)", "long", required=True, min=0, max=600),
-        Field("safe_country_work_ban", "Beschäftigungsverbot (sicherer Herkunftsstaat)", "boolean",
-              default="false"),
-        Field("identity_clarified", "Identität geklärt", "boolean", default="false"),
-        Field("toleration_months", "Geduldet seit (Monate)", "long", min=0, max=600),
-        Field("employment_months_20h", "Bisherige Beschäftigung mit mind. 20 Std./Woche (Monate)", "long",
-              min=0, max=600),
-        Field("self_supporting", "Lebensunterhalt gesichert", "boolean", default="false"),
-        Field("german_level", "Deutschkenntnisse", "enum", values=LANGUAGE_LEVELS),
-        Field("convictions", "Relevante Verurteilungen", "boolean", default="false"),
-    ], due="P14D")
+    p.user(
+        "check_application",
+        "Antrag prüfen",
+        [
+            Field(
+                "residence_title",
+                "Aufenthaltsstatus",
+                "enum",
+                required=True,
+                values=enum(
+                    ("aufenthaltsgestattung", "Aufenthaltsgestattung"),
+                    ("duldung", "Duldung"),
+                    ("aufenthaltserlaubnis", "Aufenthaltserlaubnis"),
+                ),
+            ),
+            Field("residence_months", "Voraufenthalt (Monate)", "long", required=True, min=0, max=600),
+            Field(
+                "safe_country_work_ban",
+                "Beschäftigungsverbot (sicherer Herkunftsstaat)",
+                "boolean",
+                default="false",
+            ),
+            Field("identity_clarified", "Identität geklärt", "boolean", default="false"),
+            Field("toleration_months", "Geduldet seit (Monate)", "long", min=0, max=600),
+            Field(
+                "employment_months_20h",
+                "Bisherige Beschäftigung mit mind. 20 Std./Woche (Monate)",
+                "long",
+                min=0,
+                max=600,
+            ),
+            Field("self_supporting", "Lebensunterhalt gesichert", "boolean", default="false"),
+            Field("german_level", "Deutschkenntnisse", "enum", values=LANGUAGE_LEVELS),
+            Field("convictions", "Relevante Verurteilungen", "boolean", default="false"),
+        ],
+        due="P14D",
+    )
     p.xor("gw_toleration", "Duldung?")
     p.rule("decide_toleration", "Beschäftigungsduldung prüfen (§ 60d)", "employment_toleration")
     p.xor("merge_toleration")
@@ -57,38 +96,65 @@ def _offer_and_check(p: Process) -> None:
 
 def _agency(p: Process) -> None:
     p.xor("gw_consent", "Zustimmung?")
-    p.user("reject_work_ban", "Ablehnung wegen Beschäftigungsverbot", [
-        Field("consent_reason", "Begründung", readonly=True),
-        Field("rejection_date", "Bescheid vom", "date", required=True),
-    ])
+    p.user(
+        "reject_work_ban",
+        "Ablehnung wegen Beschäftigungsverbot",
+        [
+            Field("consent_reason", "Begründung", readonly=True),
+            Field("rejection_date", "Bescheid vom", "date", required=True),
+        ],
+    )
     p.end("end_work_ban", "abgelehnt (Beschäftigungsverbot)")
-    p.user("request_agency", "Zustimmung der Bundesagentur anfragen", [
-        Field("agency_request_date", "Angefragt am", "date", required=True),
-        Field("agency_reference", "Aktenzeichen BA", maxlength=60),
-    ])
+    p.user(
+        "request_agency",
+        "Zustimmung der Bundesagentur anfragen",
+        [
+            Field("agency_request_date", "Angefragt am", "date", required=True),
+            Field("agency_reference", "Aktenzeichen BA", maxlength=60),
+        ],
+    )
     p.event_based("gw_agency", "Antwort oder Fristablauf")
-    p.catch_message("agency_answer", "Antwort der Bundesagentur", "agency_consent_response", "agency_response")
+    p.catch_message(
+        "agency_answer", "Antwort der Bundesagentur", "agency_consent_response", "agency_response"
+    )
     p.catch_timer("timer_agency_silence", "2 Wochen ohne Antwort", duration='"P14D"')
     p.script("deemed_consent", "Zustimmung gilt als erteilt", 'agency_consent = "deemed"')
-    p.user("record_agency_answer", "Antwort der Bundesagentur erfassen", [
-        Field("agency_consent", "Zustimmung", "enum", required=True, values=enum(
-            ("granted", "erteilt"), ("refused", "versagt"))),
-        Field("agency_conditions", "Beschränkungen (Arbeitgeber, Tätigkeit, Dauer)", maxlength=1000),
-    ])
+    p.user(
+        "record_agency_answer",
+        "Antwort der Bundesagentur erfassen",
+        [
+            Field(
+                "agency_consent",
+                "Zustimmung",
+                "enum",
+                required=True,
+                values=enum(("granted", "erteilt"), ("refused", "versagt")),
+            ),
+            Field("agency_conditions", "Beschränkungen (Arbeitgeber, Tätigkeit, Dauer)", maxlength=1000),
+        ],
+    )
     p.xor("gw_agency_answer", "Zustimmung erteilt?")
-    p.user("reject_agency_refusal", "Ablehnung nach Versagung der Zustimmung", [
-        Field("rejection_date", "Bescheid vom", "date", required=True),
-    ])
+    p.user(
+        "reject_agency_refusal",
+        "Ablehnung nach Versagung der Zustimmung",
+        [
+            Field("rejection_date", "Bescheid vom", "date", required=True),
+        ],
+    )
     p.end("end_refused", "abgelehnt (keine Zustimmung)")
     p.xor("merge_issue")
-    p.user("issue_permit", "Beschäftigung erlauben", [
-        Field("toleration_eligible", "Beschäftigungsduldung (§ 60d) möglich", "boolean", readonly=True),
-        Field("toleration_reason", "Prüfergebnis § 60d", readonly=True),
-        Field("grant_toleration", "Beschäftigungsduldung erteilt", "boolean", default="false"),
-        Field("permit_issued_date", "Erlaubnis erteilt am", "date", required=True),
-        Field("permit_valid_until", "Gültig bis", "date", required=True),
-        Field("permit_conditions", "Nebenbestimmungen", maxlength=1000),
-    ])
+    p.user(
+        "issue_permit",
+        "Beschäftigung erlauben",
+        [
+            Field("toleration_eligible", "Beschäftigungsduldung (§ 60d) möglich", "boolean", readonly=True),
+            Field("toleration_reason", "Prüfergebnis § 60d", readonly=True),
+            Field("grant_toleration", "Beschäftigungsduldung erteilt", "boolean", default="false"),
+            Field("permit_issued_date", "Erlaubnis erteilt am", "date", required=True),
+            Field("permit_valid_until", "Gültig bis", "date", required=True),
+            Field("permit_conditions", "Nebenbestimmungen", maxlength=1000),
+        ],
+    )
     p.end("end_permitted", "Beschäftigung erlaubt")
     p.flow("decide_agency_consent", "gw_consent")
     p.flow("gw_consent", "reject_work_ban", "work_ban == True", "Beschäftigungsverbot")

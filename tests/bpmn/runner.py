@@ -10,9 +10,9 @@ from pathlib import Path
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
@@ -46,8 +46,12 @@ def days_until(value: str) -> int:
 
 
 # Reference implementations of the functions the engine must register for the diagrams.
-FUNCTIONS = {"add_days": add_days, "month_end": month_end, "first_of_next_month": first_of_next_month,
-             "days_until": days_until}
+FUNCTIONS = {
+    "add_days": add_days,
+    "month_end": month_end,
+    "first_of_next_month": first_of_next_month,
+    "days_until": days_until,
+}
 
 
 def script_engine() -> PythonScriptEngine:
@@ -64,8 +68,9 @@ def parser() -> CamundaParser:
 
 
 # The Camunda serializer config lacks a converter for the base ServiceTask; the engine must add it too.
-SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(
-    {**DEFAULT_CONFIG, ServiceTask: BpmnTaskSpecConverter}))
+SERIALIZER = BpmnWorkflowSerializer(
+    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ServiceTask: BpmnTaskSpecConverter})
+)
 
 
 class Run:
@@ -73,8 +78,9 @@ class Run:
 
     def __init__(self, process_id: str, data: dict | None = None):
         p = parser()
-        self.workflow = BpmnWorkflow(p.get_spec(process_id), p.get_subprocess_specs(process_id),
-                                     script_engine=script_engine())
+        self.workflow = BpmnWorkflow(
+            p.get_spec(process_id), p.get_subprocess_specs(process_id), script_engine=script_engine()
+        )
         self.workflow.task_tree.data.update(data or {})
         self.thrown: list[BpmnEvent] = []
         self.step()
@@ -101,12 +107,17 @@ class Run:
 
     def ready(self) -> list[str]:
         """Return the ids of the user tasks waiting for a person."""
-        return sorted(t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.READY, manual=True))
+        return sorted(
+            t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        )
 
     def task(self, bpmn_id: str):
         """Return the single ready human task with this id."""
-        found = [t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
-                 if t.task_spec.bpmn_id == bpmn_id]
+        found = [
+            t
+            for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+            if t.task_spec.bpmn_id == bpmn_id
+        ]
         assert len(found) == 1, f"{bpmn_id} not ready; ready: {self.ready()}"
         return found[0]
 
@@ -119,7 +130,9 @@ class Run:
 
     def complete_service(self, bpmn_id: str, **data) -> None:
         """Complete a service task the application performs itself."""
-        found = [t for t in self.workflow.get_tasks(state=TaskState.STARTED) if t.task_spec.bpmn_id == bpmn_id]
+        found = [
+            t for t in self.workflow.get_tasks(state=TaskState.STARTED) if t.task_spec.bpmn_id == bpmn_id
+        ]
         assert len(found) == 1, f"service task {bpmn_id} not started"
         found[0].data.update(data)
         found[0].complete()
@@ -127,17 +140,25 @@ class Run:
 
     def waiting_timers(self) -> list[str]:
         """Return the ids of waiting tasks that hold a timer due time."""
-        return sorted(t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.WAITING)
-                      if "event_value" in t.internal_data)
+        return sorted(
+            t.task_spec.bpmn_id
+            for t in self.workflow.get_tasks(state=TaskState.WAITING)
+            if "event_value" in t.internal_data
+        )
 
     def timer_value(self, bpmn_id: str):
         """Return the due time a waiting timer task computed."""
-        return next(t.internal_data["event_value"] for t in self.workflow.get_tasks(state=TaskState.WAITING)
-                    if t.task_spec.bpmn_id == bpmn_id)
+        return next(
+            t.internal_data["event_value"]
+            for t in self.workflow.get_tasks(state=TaskState.WAITING)
+            if t.task_spec.bpmn_id == bpmn_id
+        )
 
     def fire(self, *bpmn_ids: str) -> None:
         """Move the due time of the named waiting timers into the past and let them fire."""
-        tasks = [t for t in self.workflow.get_tasks(state=TaskState.WAITING) if t.task_spec.bpmn_id in bpmn_ids]
+        tasks = [
+            t for t in self.workflow.get_tasks(state=TaskState.WAITING) if t.task_spec.bpmn_id in bpmn_ids
+        ]
         assert {t.task_spec.bpmn_id for t in tasks} == set(bpmn_ids), f"waiting: {self.waiting_timers()}"
         for t in tasks:
             assert "event_value" in t.internal_data, t.task_spec.bpmn_id

@@ -2,10 +2,23 @@
 
 from .runner import Run, message
 
-DECISION = dict(protection_type="refugee_3", decision_date="2026-11-20", service_date="2026-11-24",
-                municipality="grevenbroich", household_size=4, protected_members=3, able_to_work=True)
-DOCS = dict(doc_id=True, doc_residence=True, doc_tenancy=True, doc_bank_account=True, doc_health_insurance=True,
-            application_filed_date="2026-11-26")
+DECISION = dict(
+    protection_type="refugee_3",
+    decision_date="2026-11-20",
+    service_date="2026-11-24",
+    municipality="grevenbroich",
+    household_size=4,
+    protected_members=3,
+    able_to_work=True,
+)
+DOCS = dict(
+    doc_id=True,
+    doc_residence=True,
+    doc_tenancy=True,
+    doc_bank_account=True,
+    doc_health_insurance=True,
+    application_filed_date="2026-11-26",
+)
 
 
 def served(**decision) -> Run:
@@ -19,10 +32,16 @@ def served(**decision) -> Run:
 
 
 def through_parallel_work(run: Run) -> None:
-    run.complete("issue_provisional_certificate", certificate_issued_date="2026-11-27",
-                 certificate_valid_until="2027-02-27")
-    run.complete("check_residence_obligation", residence_obligation_applies=True,
-                 obligation_municipality="grevenbroich")
+    run.complete(
+        "issue_provisional_certificate",
+        certificate_issued_date="2026-11-27",
+        certificate_valid_until="2027-02-27",
+    )
+    run.complete(
+        "check_residence_obligation",
+        residence_obligation_applies=True,
+        obligation_municipality="grevenbroich",
+    )
     run.fire("timer_appeal_end")
     run.complete("issue_residence_permit", permit_paragraph="25_2_1", permit_valid_until="2029-12-08")
     run.complete("end_asylblg", last_payment_date="2026-11-01", transfer_sent=True)
@@ -47,14 +66,20 @@ def test_recognised_refugee_moves_from_sozialamt_to_jobcenter_at_month_end():
 def test_abh_sozialamt_and_case_manager_work_in_parallel_in_their_lanes():
     run = served()
     assert run.ready() == ["end_asylblg", "help_file_application", "issue_provisional_certificate"]
-    assert run.lanes(run.ready()) == {"Ausländerbehörde (abh)", "Sozialamt (sozialamt)",
-                                      "KIM-Fallmanagement (kim_cm)"}
+    assert run.lanes(run.ready()) == {
+        "Ausländerbehörde (abh)",
+        "Sozialamt (sozialamt)",
+        "KIM-Fallmanagement (kim_cm)",
+    }
 
 
 def test_residence_permit_waits_for_the_appeal_period():
     run = served()
-    run.complete("issue_provisional_certificate", certificate_issued_date="2026-11-27",
-                 certificate_valid_until="2027-02-27")
+    run.complete(
+        "issue_provisional_certificate",
+        certificate_issued_date="2026-11-27",
+        certificate_valid_until="2027-02-27",
+    )
     run.complete("check_residence_obligation")
     assert run.timer_value("timer_appeal_end") == "2026-12-08"
     assert "issue_residence_permit" not in run.ready()
@@ -86,7 +111,9 @@ def test_approved_application_starts_interview_and_payment_reconciliation():
 def test_missing_documents_go_back_to_the_case_manager_and_then_to_the_jobcenter_again():
     run = served()
     through_parallel_work(run)
-    run.complete("decide_application", application_decision="missing_documents", missing_documents="Kontoauszüge")
+    run.complete(
+        "decide_application", application_decision="missing_documents", missing_documents="Kontoauszüge"
+    )
     assert run.ready() == ["submit_missing_documents"]
     run.complete("submit_missing_documents", documents_submitted_date="2026-12-05")
     assert run.ready() == ["decide_application"]

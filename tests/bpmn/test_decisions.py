@@ -6,20 +6,28 @@ import pytest
 
 from .runner import decide, matching_rules
 
-INDICATION = dict(other_case_management=False, problem_area_count=4, offices_involved=3,
-                  standard_services_failing=False, lacks_resources=False)
+INDICATION = dict(
+    other_case_management=False,
+    problem_area_count=4,
+    offices_involved=3,
+    standard_services_failing=False,
+    lacks_resources=False,
+)
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"standard_services_failing": True}, "case_management"),
-    ({"lacks_resources": True}, "case_management"),
-    ({}, "standard_service"),
-    ({"offices_involved": 1, "lacks_resources": True}, "standard_service"),
-    ({"problem_area_count": 2, "lacks_resources": True}, "standard_service"),
-    ({"problem_area_count": 1, "lacks_resources": True}, "short_advice"),
-    ({"problem_area_count": 0}, "short_advice"),
-    ({"other_case_management": True, "standard_services_failing": True}, "standard_service"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"standard_services_failing": True}, "case_management"),
+        ({"lacks_resources": True}, "case_management"),
+        ({}, "standard_service"),
+        ({"offices_involved": 1, "lacks_resources": True}, "standard_service"),
+        ({"problem_area_count": 2, "lacks_resources": True}, "standard_service"),
+        ({"problem_area_count": 1, "lacks_resources": True}, "short_advice"),
+        ({"problem_area_count": 0}, "short_advice"),
+        ({"other_case_management": True, "standard_services_failing": True}, "standard_service"),
+    ],
+)
 def test_indication(bpmn_parser, changes, expected):
     data = {**INDICATION, **changes}
     assert decide(bpmn_parser, "indication", **data)["indication"] == expected
@@ -30,21 +38,35 @@ def _in_days(days: int) -> str:
     return (dt.date.today() + dt.timedelta(days=days)).isoformat()
 
 
-@pytest.mark.parametrize(("expiry", "urgency", "priority"), [
-    (_in_days(-3), "high", 90), (_in_days(0), "high", 90), (_in_days(14), "high", 90),
-    (_in_days(15), "medium", 60), (_in_days(30), "medium", 60), (_in_days(31), "normal", 30),
-    (None, "normal", 30),
-])
+@pytest.mark.parametrize(
+    ("expiry", "urgency", "priority"),
+    [
+        (_in_days(-3), "high", 90),
+        (_in_days(0), "high", 90),
+        (_in_days(14), "high", 90),
+        (_in_days(15), "medium", 60),
+        (_in_days(30), "medium", 60),
+        (_in_days(31), "normal", 30),
+        (None, "normal", 30),
+    ],
+)
 def test_deadline_within_14_days_is_high_and_within_30_days_medium(bpmn_parser, expiry, urgency, priority):
     result = decide(bpmn_parser, "urgency", residence_expiry=expiry)
     assert (result["urgency"], result["case_priority"]) == (urgency, priority)
     assert matching_rules(bpmn_parser, "urgency", residence_expiry=expiry) == 1
 
 
-@pytest.mark.parametrize(("reason", "period"), [
-    ("goals_met", "P3Y"), ("handed_over", "P3Y"), ("moved_away", "P1Y"), ("no_contact", "P1Y"),
-    ("consent_withdrawn", "P1M"), ("naturalised", "P3Y"),
-])
+@pytest.mark.parametrize(
+    ("reason", "period"),
+    [
+        ("goals_met", "P3Y"),
+        ("handed_over", "P3Y"),
+        ("moved_away", "P1Y"),
+        ("no_contact", "P1Y"),
+        ("consent_withdrawn", "P1M"),
+        ("naturalised", "P3Y"),
+    ],
+)
 def test_every_closure_reason_has_a_retention_period(bpmn_parser, reason, period):
     assert decide(bpmn_parser, "retention_period", closure_reason=reason)["retention_period"] == period
 
@@ -59,33 +81,46 @@ def test_every_protection_type_moves_an_able_person_to_the_jobcenter(bpmn_parser
     assert matching_rules(bpmn_parser, "transfer_date", protection_type=ptype, **TRANSFER) == 1
 
 
-@pytest.mark.parametrize(("service", "asylblg_end", "start", "appeal_end"), [
-    ("2026-11-24", "2026-11-30", "2026-12-01", "2026-12-08"),
-    ("2026-12-30", "2026-12-31", "2027-01-01", "2027-01-13"),
-    ("2028-02-03", "2028-02-29", "2028-03-01", "2028-02-17"),
-])
+@pytest.mark.parametrize(
+    ("service", "asylblg_end", "start", "appeal_end"),
+    [
+        ("2026-11-24", "2026-11-30", "2026-12-01", "2026-12-08"),
+        ("2026-12-30", "2026-12-31", "2027-01-01", "2027-01-13"),
+        ("2028-02-03", "2028-02-29", "2028-03-01", "2028-02-17"),
+    ],
+)
 def test_asylblg_ends_with_the_month_of_service_and_sgb_ii_starts_next_month(
-        bpmn_parser, service, asylblg_end, start, appeal_end):
+    bpmn_parser, service, asylblg_end, start, appeal_end
+):
     data = {**TRANSFER, "service_date": service, "protection_type": "subsidiary_4"}
     result = decide(bpmn_parser, "transfer_date", **data)
-    assert (result["asylblg_end"], result["benefit_start"], result["appeal_end"]) == (asylblg_end, start, appeal_end)
+    assert (result["asylblg_end"], result["benefit_start"], result["appeal_end"]) == (
+        asylblg_end,
+        start,
+        appeal_end,
+    )
 
 
 def test_person_unable_to_work_goes_to_sgb_xii(bpmn_parser):
-    result = decide(bpmn_parser, "transfer_date", protection_type="refugee_3", **{**TRANSFER, "able_to_work": False})
+    result = decide(
+        bpmn_parser, "transfer_date", protection_type="refugee_3", **{**TRANSFER, "able_to_work": False}
+    )
     assert result["target_office"] == "sgb12"
 
 
 AGENCY = dict(safe_country_work_ban=False, employment_type="employment", residence_months=12)
 
 
-@pytest.mark.parametrize(("changes", "ban", "needed"), [
-    ({}, False, True),
-    ({"residence_months": 47}, False, True),
-    ({"residence_months": 48}, False, False),
-    ({"employment_type": "vocational_training"}, False, False),
-    ({"safe_country_work_ban": True, "residence_months": 60}, True, False),
-])
+@pytest.mark.parametrize(
+    ("changes", "ban", "needed"),
+    [
+        ({}, False, True),
+        ({"residence_months": 47}, False, True),
+        ({"residence_months": 48}, False, False),
+        ({"employment_type": "vocational_training"}, False, False),
+        ({"safe_country_work_ban": True, "residence_months": 60}, True, False),
+    ],
+)
 def test_agency_consent(bpmn_parser, changes, ban, needed):
     data = {**AGENCY, **changes}
     result = decide(bpmn_parser, "agency_consent", **data)
@@ -93,22 +128,31 @@ def test_agency_consent(bpmn_parser, changes, ban, needed):
     assert matching_rules(bpmn_parser, "agency_consent", **data) == 1
 
 
-TOLERATION = dict(identity_clarified=True, toleration_months=12, employment_months_20h=12, self_supporting=True,
-                  german_level="a2", convictions=False)
+TOLERATION = dict(
+    identity_clarified=True,
+    toleration_months=12,
+    employment_months_20h=12,
+    self_supporting=True,
+    german_level="a2",
+    convictions=False,
+)
 
 
-@pytest.mark.parametrize(("changes", "eligible"), [
-    ({}, True),
-    ({"german_level": "b1", "toleration_months": 40}, True),
-    ({"identity_clarified": False}, False),
-    ({"toleration_months": 11}, False),
-    ({"toleration_months": None}, False),
-    ({"employment_months_20h": 11}, False),
-    ({"self_supporting": False}, False),
-    ({"german_level": "a1"}, False),
-    ({"german_level": None}, False),
-    ({"convictions": True}, False),
-])
+@pytest.mark.parametrize(
+    ("changes", "eligible"),
+    [
+        ({}, True),
+        ({"german_level": "b1", "toleration_months": 40}, True),
+        ({"identity_clarified": False}, False),
+        ({"toleration_months": 11}, False),
+        ({"toleration_months": None}, False),
+        ({"employment_months_20h": 11}, False),
+        ({"self_supporting": False}, False),
+        ({"german_level": "a1"}, False),
+        ({"german_level": None}, False),
+        ({"convictions": True}, False),
+    ],
+)
 def test_employment_toleration_60d(bpmn_parser, changes, eligible):
     data = {**TOLERATION, **changes}
     result = decide(bpmn_parser, "employment_toleration", **data)
@@ -117,26 +161,36 @@ def test_employment_toleration_60d(bpmn_parser, changes, eligible):
     assert matching_rules(bpmn_parser, "employment_toleration", **data) == 1
 
 
-NATURALISATION = dict(residence_basis="settled", lawful_residence_months=60, german_level="b1",
-                      naturalisation_test_passed=True, german_school_certificate=False, self_supporting=True,
-                      identity_clarified=True, relevant_convictions=False)
+NATURALISATION = dict(
+    residence_basis="settled",
+    lawful_residence_months=60,
+    german_level="b1",
+    naturalisation_test_passed=True,
+    german_school_certificate=False,
+    self_supporting=True,
+    identity_clarified=True,
+    relevant_convictions=False,
+)
 
 
-@pytest.mark.parametrize(("changes", "eligible", "missing"), [
-    ({}, True, ""),
-    ({"lawful_residence_months": 59}, False, "fünf Jahre rechtmäßiger Aufenthalt"),   # 4 years 11 months
-    ({"lawful_residence_months": 96, "german_level": "c1"}, True, ""),
-    ({"german_level": "a2"}, False, "Deutschkenntnisse B1"),
-    ({"naturalisation_test_passed": False}, False, "Einbürgerungstest oder deutscher Schulabschluss"),
-    ({"naturalisation_test_passed": False, "german_school_certificate": True}, True, ""),
-    ({"self_supporting": False}, False, "Lebensunterhalt ohne SGB II/XII"),
-    ({"identity_clarified": False}, False, "geklärte Identität"),
-    ({"relevant_convictions": True}, False, "keine relevanten Verurteilungen"),
-    ({"residence_basis": "study_training"}, False, "Aufenthaltstitel schließt Einbürgerung aus"),
-    ({"residence_basis": "temporary_humanitarian"}, False, "Aufenthaltstitel schließt Einbürgerung aus"),
-    ({"residence_basis": "chancen_104c"}, False, "Aufenthaltstitel schließt Einbürgerung aus"),
-    ({"residence_basis": "protection"}, True, ""),
-])
+@pytest.mark.parametrize(
+    ("changes", "eligible", "missing"),
+    [
+        ({}, True, ""),
+        ({"lawful_residence_months": 59}, False, "fünf Jahre rechtmäßiger Aufenthalt"),  # 4 years 11 months
+        ({"lawful_residence_months": 96, "german_level": "c1"}, True, ""),
+        ({"german_level": "a2"}, False, "Deutschkenntnisse B1"),
+        ({"naturalisation_test_passed": False}, False, "Einbürgerungstest oder deutscher Schulabschluss"),
+        ({"naturalisation_test_passed": False, "german_school_certificate": True}, True, ""),
+        ({"self_supporting": False}, False, "Lebensunterhalt ohne SGB II/XII"),
+        ({"identity_clarified": False}, False, "geklärte Identität"),
+        ({"relevant_convictions": True}, False, "keine relevanten Verurteilungen"),
+        ({"residence_basis": "study_training"}, False, "Aufenthaltstitel schließt Einbürgerung aus"),
+        ({"residence_basis": "temporary_humanitarian"}, False, "Aufenthaltstitel schließt Einbürgerung aus"),
+        ({"residence_basis": "chancen_104c"}, False, "Aufenthaltstitel schließt Einbürgerung aus"),
+        ({"residence_basis": "protection"}, True, ""),
+    ],
+)
 def test_naturalisation_quick_check_since_june_2024(bpmn_parser, changes, eligible, missing):
     data = {**NATURALISATION, **changes}
     result = decide(bpmn_parser, "naturalisation_eligibility", **data)
@@ -147,5 +201,8 @@ def test_naturalisation_quick_check_since_june_2024(bpmn_parser, changes, eligib
 def test_missing_items_lists_every_unmet_requirement(bpmn_parser):
     data = {**NATURALISATION, "lawful_residence_months": 59, "german_level": "a2", "self_supporting": False}
     result = decide(bpmn_parser, "naturalisation_missing_items", **data)
-    assert result["missing_items"] == ["fünf Jahre rechtmäßiger Aufenthalt", "Deutschkenntnisse B1",
-                                       "Lebensunterhalt ohne SGB II/XII"]
+    assert result["missing_items"] == [
+        "fünf Jahre rechtmäßiger Aufenthalt",
+        "Deutschkenntnisse B1",
+        "Lebensunterhalt ohne SGB II/XII",
+    ]

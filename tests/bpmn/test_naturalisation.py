@@ -2,11 +2,27 @@
 
 from .runner import Run, message
 
-QUICK = dict(municipality="meerbusch", residence_basis="settled", lawful_residence_months=62, german_level="b1",
-             naturalisation_test_passed=True, self_supporting=True, identity_clarified=True, applicant_age=34,
-             children_count=2)
-DOCS = dict(doc_passport=True, doc_residence_title=True, doc_civil_status=True, doc_cv=True, doc_income=True,
-            doc_b1=True, doc_test=True, application_date="2026-12-01")
+QUICK = dict(
+    municipality="meerbusch",
+    residence_basis="settled",
+    lawful_residence_months=62,
+    german_level="b1",
+    naturalisation_test_passed=True,
+    self_supporting=True,
+    identity_clarified=True,
+    applicant_age=34,
+    children_count=2,
+)
+DOCS = dict(
+    doc_passport=True,
+    doc_residence_title=True,
+    doc_civil_status=True,
+    doc_cv=True,
+    doc_income=True,
+    doc_b1=True,
+    doc_test=True,
+    application_date="2026-12-01",
+)
 
 
 def requested(**quick) -> Run:
@@ -82,8 +98,13 @@ def test_slow_checks_raise_service_level_alerts_without_stopping_them():
     run = submitted()
     run.complete("check_completeness", application_complete=True)
     run.fire("timer_security_sla", "timer_abh_sla")
-    assert run.ready() == ["abh_file_check", "chase_abh_statement", "chase_security_query", "criminal_register",
-                           "security_query"]
+    assert run.ready() == [
+        "abh_file_check",
+        "chase_abh_statement",
+        "chase_security_query",
+        "criminal_register",
+        "security_query",
+    ]
 
 
 def test_naturalisation_hands_over_certificate_and_tells_the_case():
@@ -120,6 +141,7 @@ def test_completed_naturalisation_message_closes_a_waiting_kim_case():
     nat.complete("hand_over_certificate", handover_date="2027-04-01")
     nat.complete("close_abh_file", file_closed_date="2027-04-02")
     from .test_kim_case import assessed_case
+
     case = assessed_case()
     [done] = nat.messages("naturalisation_completed")
     case.send(done)

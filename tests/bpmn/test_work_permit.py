@@ -2,8 +2,14 @@
 
 from .runner import Run, message
 
-OFFER = dict(employer_name="Bäckerei Schmitz", job_title="Verkäufer", employment_type="employment",
-             weekly_hours=30, job_start_date="2027-01-02", municipality="dormagen")
+OFFER = dict(
+    employer_name="Bäckerei Schmitz",
+    job_title="Verkäufer",
+    employment_type="employment",
+    weekly_hours=30,
+    job_start_date="2027-01-02",
+    municipality="dormagen",
+)
 CHECK = dict(residence_title="aufenthaltsgestattung", residence_months=20, identity_clarified=True)
 PERMIT = dict(permit_issued_date="2026-12-20", permit_valid_until="2027-12-31")
 
@@ -70,8 +76,15 @@ def test_safe_country_work_ban_ends_in_rejection():
 
 
 def test_tolerated_person_gets_the_60d_check_before_the_permit():
-    run = checked(residence_title="duldung", residence_months=50, toleration_months=14, employment_months_20h=13,
-                  self_supporting=True, german_level="a2", convictions=False)
+    run = checked(
+        residence_title="duldung",
+        residence_months=50,
+        toleration_months=14,
+        employment_months_20h=13,
+        self_supporting=True,
+        german_level="a2",
+        convictions=False,
+    )
     assert run.data["toleration_eligible"] is True
     assert run.data["toleration_duration"] == "P30M"
     run.complete("issue_permit", grant_toleration=True, **PERMIT)

@@ -1,0 +1,1 @@
+"""Benchmarks of the engine: figures and ratios, printed; not timed tests."""

@@ -1,0 +1,77 @@
+"""Web fixtures: an app on the test database, users in units, and signed-in test clients."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine import org
+from engine.org_models import Unit
+from web.app import create_app
+
+PASSWORD = "geheim-geheim-42"
+UNITS = {
+    "sozialamt_neuss": ("Sozialamt Neuss", "sozialamt"),
+    "sozialamt_kaarst": ("Sozialamt Kaarst", "sozialamt"),
+    "jobcenter_rkn": ("Jobcenter Rhein-Kreis Neuss", "jobcenter"),
+    "abh_neuss": ("Ausländerbehörde Neuss", "abh"),
+    "kim_cm_neuss": ("KIM-Fallmanagement Neuss", "kim_cm"),
+}
+
+
+@pytest.fixture
+def app(db, database_url):
+    """Yield the web app on the emptied test database."""
+    application = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
+                              "WTF_CSRF_ENABLED": False})
+    yield application
+    application.extensions["kimflow"].db.engine.dispose()
+
+
+@pytest.fixture
+def services(app):
+    return app.extensions["kimflow"]
+
+
+@pytest.fixture
+def make_user(services):
+    """Create a user with a role and memberships (units are created on first use)."""
+
+    def make(username: str, role: str = "staff", units: tuple[str, ...] = (), display_name: str | None = None):
+        with services.db.unit_of_work() as session:
+            for code in units:
+                if session.get(Unit, code) is None:
+                    name, office = UNITS.get(code, (code, code.split("_")[0]))
+                    org.save_unit(session, code, name, office, actor="test")
+            org.create_user(session, username, display_name or username.title(), PASSWORD, actor="test", role=role)
+            for code in units:
+                org.add_membership(session, username, code, actor="test")
+        return username
+
+    return make
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    """Post the sign-in form and return the response."""
+    return client.post("/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def login(app):
+    """Return a function giving a test client signed in as the user."""
+
+    def make_client(username: str):
+        client = app.test_client()
+        response = sign_in(client, username)
+        assert response.status_code == 302, response.data.decode()[:500]
+        return client
+
+    return make_client
+
+
+def csrf_token(html: str) -> str:
+    """Extract the CSRF token of the first form in a page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)

@@ -1,0 +1,7 @@
+"""Administration: users, units, memberships and deputies (role admin)."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
+
+from web.admin import views  # noqa: E402,F401  (views register on bp)

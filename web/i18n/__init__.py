@@ -1,0 +1,55 @@
+"""Languages: German by default, English on request; dates and numbers in the user's locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app, session
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+
+
+def select_locale() -> str:
+    """Return the language the user picked, else German."""
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def date_text(value: object, style: str = "medium") -> str:
+    """Format a date or timestamp as a date ("25.11.2026" in German)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "dd.MM.yyyy" if str(get_locale()) == "de" else style)
+    return format_date(value, "dd.MM.yyyy" if str(get_locale()) == "de" else style)
+
+
+def datetime_text(value: dt.datetime | None) -> str:
+    """Format a timestamp in the user's time zone ("25.11.2026, 14:05")."""
+    if value is None:
+        return ""
+    pattern = "dd.MM.yyyy, HH:mm" if str(get_locale()) == "de" else "yyyy-MM-dd HH:mm"
+    return format_datetime(value, pattern)
+
+
+def number_text(value: float | int | None) -> str:
+    """Format a number in the user's locale ("1.234,5" in German)."""
+    return "" if value is None else format_decimal(value)
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Babel and the date/number filters templates use."""
+    Babel(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.filters["date"] = date_text
+    app.jinja_env.filters["datetime"] = datetime_text
+    app.jinja_env.filters["number"] = number_text
+
+    @app.context_processor
+    def _language():
+        return {"current_language": str(get_locale()), "languages": app.config["LANGUAGES"]}

@@ -1,0 +1,134 @@
+"""Request-side security: who is signed in, which roles may open a route, and audited denials.
+
+Every view must declare who may open it: `public`, `login_required` or `roles_required(...)`.
+The app refuses (404) any route that declares nothing, so a forgotten decorator fails closed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
+
+from flask import Flask, abort, current_app, g, request
+from flask_login import current_user
+
+from engine import audit
+from engine.actors import Actor
+from engine.db import Database
+from engine.runtime import ProcessEngine
+
+ROLES = ("staff", "manager", "designer", "admin")
+ACCESS_ATTR = "kimflow_access"
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Services:
+    """What the web layer talks to: the database and the process engine."""
+
+    db: Database
+    engine: ProcessEngine
+
+
+def services() -> Services:
+    """Return the database and engine of the running app."""
+    return current_app.extensions["kimflow"]
+
+
+def current_actor() -> Actor:
+    """Return the signed-in user as the engine's Actor (an anonymous actor without rights otherwise)."""
+    if current_user.is_authenticated:
+        return current_user.actor
+    return Actor(name="anonym")
+
+
+def access_of(view: Callable) -> Any:
+    """Return what a view declared: PUBLIC, SIGNED_IN, a tuple of roles, or None."""
+    return getattr(view, ACCESS_ATTR, None)
+
+
+def _declare(view: F, access: Any) -> F:
+    setattr(view, ACCESS_ATTR, access)
+    return view
+
+
+def public(view: F) -> F:
+    """Let anyone open this view, signed in or not (sign-in page, language switch)."""
+    return _declare(view, PUBLIC)
+
+
+def login_required(view: F) -> F:
+    """Let every signed-in user open this view; anonymous users go to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        check_access(SIGNED_IN)
+        return view(*args, **kwargs)
+
+    return _declare(wrapper, SIGNED_IN)  # type: ignore[return-value]
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Let only signed-in users with one of `roles` open this view; others get an audited 404."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"unknown roles {sorted(unknown)}; known: {', '.join(ROLES)}")
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            check_access(tuple(roles))
+            return view(*args, **kwargs)
+
+        return _declare(wrapper, tuple(roles))  # type: ignore[return-value]
+
+    return decorate
+
+
+def check_access(access: Any) -> None:
+    """Abort the request unless the current user satisfies `access`."""
+    if access == PUBLIC:
+        return
+    if not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    if access == SIGNED_IN:
+        return
+    if not isinstance(access, tuple) or not set(access) & set(current_actor().roles):
+        deny("role", required=list(access) if isinstance(access, tuple) else None)
+
+
+def deny(reason: str, *, case_ref: str | None = None, task_id: str | None = None,
+         instance_id: int | None = None, **details: Any) -> NoReturn:
+    """Audit an access attempt outside the user's rights and answer 404, as if nothing were there."""
+    record("access_denied", case_ref=case_ref, task_id=task_id, instance_id=instance_id, reason=reason,
+           path=request.path, method=request.method, **details)
+    abort(404)
+
+
+def record(action: str, *, case_ref: str | None = None, task_id: str | None = None,
+           instance_id: int | None = None, legal_basis: str | None = None, **details: Any) -> None:
+    """Write one audit event in its own transaction, as the current user."""
+    with services().db.unit_of_work() as session:
+        audit.record(session, current_actor().name, action, case_ref=case_ref, task_id=task_id,
+                     instance_id=instance_id, legal_basis=legal_basis, **details)
+
+
+def guard_every_route(app: Flask) -> None:
+    """Refuse any request whose view declares no access rule; check declared rules before blueprints run."""
+
+    @app.before_request
+    def _guard():
+        if request.endpoint is None:
+            return None  # Flask answers 404 itself
+        view = app.view_functions.get(request.endpoint)
+        static = request.endpoint == "static" or request.endpoint.endswith(".static")
+        access = PUBLIC if static else access_of(view) if view is not None else None
+        if access is None:
+            deny("undeclared_route", endpoint=request.endpoint)
+        g.kimflow_access = access
+        check_access(access)
+        return None

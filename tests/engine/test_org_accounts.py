@@ -1,0 +1,95 @@
+"""Accounts: argon2 hashes, lockout after five failures, logout everywhere on a password change."""
+
+import datetime as dt
+
+import pytest
+
+from engine import audit, org
+from engine.accounts import AuthStatus
+
+NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)
+PASSWORD = "Rhein-Kreis-2026"
+
+
+@pytest.fixture
+def clerk(db):
+    with db.unit_of_work() as session:
+        org.create_user(session, "s.mueller", "Sabine Müller", PASSWORD, actor="admin", email="s@example.org")
+    return "s.mueller"
+
+
+def login(db, password, now=NOW, username="s.mueller"):
+    with db.unit_of_work() as session:
+        result = org.authenticate(session, username, password, now)
+        return result.status, result.message
+
+
+def test_passwords_are_stored_as_argon2id_hashes_never_in_clear(db, clerk):
+    with db.reading() as session:
+        stored = org.user_by_name(session, clerk).password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_the_right_password_logs_in_and_records_the_time(db, clerk):
+    assert login(db, PASSWORD)[0] is AuthStatus.OK
+    with db.reading() as session:
+        assert org.user_by_name(session, clerk).last_login_at == NOW
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(db, clerk):
+    assert login(db, "falsch-falsch") == login(db, PASSWORD, username="niemand")
+    assert login(db, "falsch-falsch")[1] == "Benutzername oder Passwort ist falsch."
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes_even_for_the_right_password(db, clerk):
+    statuses = [login(db, "falsch-falsch")[0] for _ in range(5)]
+    assert statuses == [AuthStatus.INVALID] * 4 + [AuthStatus.LOCKED]
+    status, message = login(db, PASSWORD, NOW + dt.timedelta(minutes=14))
+    assert status is AuthStatus.LOCKED and "vorübergehend gesperrt" in message
+    assert login(db, PASSWORD, NOW + dt.timedelta(minutes=16))[0] is AuthStatus.OK
+
+
+def test_a_successful_login_resets_the_failure_count(db, clerk):
+    for _ in range(4):
+        login(db, "falsch-falsch")
+    assert login(db, PASSWORD)[0] is AuthStatus.OK
+    assert [login(db, "falsch-falsch")[0] for _ in range(4)] == [AuthStatus.INVALID] * 4
+
+
+def test_login_attempts_are_audited(db, clerk):
+    login(db, "falsch-falsch")
+    login(db, PASSWORD)
+    with db.reading() as session:
+        actions = [e.action for e in reversed(audit.events(session, actor=clerk))]
+    assert actions == ["login_failed", "login"]
+
+
+def test_changing_the_password_ends_every_session_and_lifts_a_lock(db, clerk):
+    for _ in range(5):
+        login(db, "falsch-falsch")
+    with db.unit_of_work() as session:
+        before = org.user_by_name(session, clerk).session_version
+        org.set_password(session, clerk, "Neues-Passwort-1", actor="admin")
+    with db.reading() as session:
+        assert not org.session_is_current(session, clerk, before)
+        assert org.session_is_current(session, clerk, before + 1)
+    assert login(db, PASSWORD)[0] is AuthStatus.INVALID
+    assert login(db, "Neues-Passwort-1")[0] is AuthStatus.OK
+
+
+def test_a_deactivated_user_cannot_log_in_and_loses_their_sessions(db, clerk):
+    with db.unit_of_work() as session:
+        org.update_user(session, clerk, actor="admin", active=False)
+    assert login(db, PASSWORD) == (AuthStatus.INACTIVE, "Das Konto ist deaktiviert.")
+    with db.reading() as session:
+        assert not org.session_is_current(session, clerk, 1)
+
+
+def test_short_passwords_duplicate_names_and_unknown_roles_are_refused(db, clerk):
+    with db.unit_of_work() as session:
+        with pytest.raises(org.AccountError, match="mindestens"):
+            org.create_user(session, "k.kurz", "Kurz", "kurz", actor="admin")
+        with pytest.raises(org.AccountError, match="bereits"):
+            org.create_user(session, clerk, "Doppelt", PASSWORD, actor="admin")
+        with pytest.raises(org.AccountError, match="Rolle"):
+            org.create_user(session, "x.y", "X", PASSWORD, actor="admin", role="chef")

@@ -9,12 +9,11 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.dialect import parse_bundle
+from engine.dialect import message_start_names, parse_bundle
 from engine.errors import DefinitionError, NotFound, Problem
 from engine.models import DefinitionVersion
 from engine.xmlsafe import parse_xml
@@ -117,9 +116,10 @@ class DefinitionLibrary:
         result = dict(texts)
         for _ in range(10):  # dependencies of dependencies, bounded
             blob = "".join(result.values()).encode()
-            missing = [(ref.decode(), "process") for ref in CALLED.findall(blob) if f'id="{ref.decode()}"' not in blob.decode()]
-            missing += [(ref.decode(), "decision") for ref in DECISION_REF.findall(blob)
-                        if f'id="{ref.decode()}"' not in blob.decode()]
+            text = blob.decode()
+            refs = [(ref.decode(), "process") for ref in CALLED.findall(blob)]
+            refs += [(ref.decode(), "decision") for ref in DECISION_REF.findall(blob)]
+            missing = [(ref, kind) for ref, kind in refs if f'id="{ref}"' not in text]
             added = False
             for ref, kind in missing:
                 latest = self.latest(session, ref, kind=kind)
@@ -175,14 +175,3 @@ class DefinitionLibrary:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return loaded
-
-
-def message_start_names(spec) -> list[str]:
-    """Return the names of the messages that start this process."""
-    names = []
-    for task_spec in getattr(spec, "start", None) and spec.task_specs.values() or []:
-        definition = getattr(task_spec, "event_definition", None)
-        if type(task_spec).__name__ == "StartEvent" and definition is not None and hasattr(definition, "name") \
-                and type(definition).__name__.startswith("Message"):
-            names.append(definition.name)
-    return names

@@ -7,12 +7,13 @@ import logging
 import os
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+from engine import audit, clock, start_timers
 from engine.models import Job, ProcessInstance
 from engine.runtime import ProcessEngine
+from engine.starting import StartRequest
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -53,8 +54,9 @@ def _fire_next(engine: ProcessEngine, now: dt.datetime, worker: str) -> int | No
 
 
 def _claim(session: Session, postgres: bool, now: dt.datetime) -> Job | None:
-    query = (select(Job).join(ProcessInstance, ProcessInstance.id == Job.instance_id)
-             .where(Job.status == "pending", Job.due_at <= now, ProcessInstance.status == "running")
+    query = (select(Job).outerjoin(ProcessInstance, ProcessInstance.id == Job.instance_id)
+             .where(Job.status == "pending", Job.due_at <= now,
+                    or_(Job.kind == "start", ProcessInstance.status == "running"))
              .order_by(Job.due_at, Job.id).limit(1))
     if postgres:
         # Other workers skip the row this transaction holds instead of waiting for it.
@@ -69,6 +71,9 @@ def _claim(session: Session, postgres: bool, now: dt.datetime) -> Job | None:
 
 
 def _fire(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, worker: str) -> None:
+    if job.kind == "start":
+        _fire_start(engine, session, job, now, worker)
+        return
     row = session.get(ProcessInstance, job.instance_id)
     with clock.frozen(now + FIRE_MARGIN):
         workflow = engine.executor.load(session, row)
@@ -80,6 +85,17 @@ def _fire(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, w
     job.status = "done"
     job.done_at = now
     job.attempts += 1
+
+
+def _fire_start(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, worker: str) -> None:
+    with clock.frozen(now + FIRE_MARGIN):
+        row = engine._start(session, StartRequest(job.process_id, timer_start=True), _system(worker))
+        audit.record(session, worker, "timer_fired", instance_id=row.id, element_id=job.element_id,
+                     due_at=job.due_at.isoformat(), started=True)
+    job.status, job.done_at, job.attempts = "done", now, job.attempts + 1
+    follow_up = start_timers.next_job(job)
+    if follow_up is not None:
+        session.add(follow_up)
 
 
 def _record_failure(engine: ProcessEngine, job_id: int, err: Exception) -> None:

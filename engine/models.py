@@ -104,7 +104,7 @@ class HumanTask(Base):
 
 
 class Job(Base):
-    """Durable asynchronous work with a due time: timers today; each fires exactly once."""
+    """Durable asynchronous work with a due time (timers, timer starts); each fires exactly once."""
 
     __tablename__ = "job"
     __table_args__ = (
@@ -113,8 +113,9 @@ class Job(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
-    kind: Mapped[str] = mapped_column(String(20))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    process_id: Mapped[str | None] = mapped_column(String(200))  # timer start events have no instance yet
+    kind: Mapped[str] = mapped_column(String(20))  # "timer" or "start"
     task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -123,6 +124,7 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class MessageSubscription(Base):

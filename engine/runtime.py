@@ -7,24 +7,32 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import TaskState
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, projection
+from engine import audit, clock, start_timers
 from engine.actors import Actor
+from engine.admin_ops import InstanceAdmin
+from engine.correlation import Correlation
 from engine.db import Database
 from engine.definitions import DefinitionLibrary, Deployed
-from engine.errors import (ConcurrentModification, CorrelationError, FormErrors, InstanceStateError, NotFound,
-                           PermissionDenied, TaskAlreadyCompleted, TaskClaimedByOther, TaskStateError)
+from engine.errors import (
+    ConcurrentModification,
+    FormErrors,
+    InstanceStateError,
+    NotFound,
+    PermissionDenied,
+    TaskAlreadyCompleted,
+    TaskClaimedByOther,
+    TaskStateError,
+)
 from engine.execution import Executor, instance_data
 from engine.forms import Form, form_for
 from engine.messages import message_event
-from engine.models import HumanTask, Incident, MessageSubscription, ProcessInstance
+from engine.models import HumanTask, ProcessInstance
 from engine.registry import Extensions
+from engine.starting import StartRequest
 
 MAX_MESSAGE_HOPS = 50
 
@@ -49,7 +57,7 @@ class InstanceView:
                 "error_element": self.error_element, "error_message": self.error_message}
 
 
-class ProcessEngine:
+class ProcessEngine(InstanceAdmin, Correlation):
     """Deploy, start, work on and correlate process instances; one transaction per call."""
 
     def __init__(self, db: Database, extensions: Extensions | None = None):
@@ -62,33 +70,41 @@ class ProcessEngine:
     def deploy(self, files: Mapping[str, bytes | str], *, actor: Actor) -> list[Deployed]:
         """Validate and deploy a bundle of BPMN/DMN files; on any problem nothing is deployed."""
         with self.db.unit_of_work() as session:
-            return self.library.deploy(session, files, actor=actor.name)
+            deployed = self.library.deploy(session, files, actor=actor.name)
+            for item in deployed:
+                if item.kind == "process" and item.created:
+                    row = self.library.get(session, item.process_id, item.version)
+                    start_timers.schedule(session, row, self.library.load(row).spec, self.executor.script_engine)
+            return deployed
 
     # -- instances ---------------------------------------------------------------------------
     def start(self, process_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None,
               business_key: str | None = None, case_ref: str | None = None, version: int | None = None) -> int:
         """Start an instance and run it until it waits; return its id."""
         with self.db.unit_of_work() as session:
-            row = self._start(session, process_id, actor, dict(data or {}), business_key, case_ref, version)
+            request = StartRequest(process_id, dict(data or {}), business_key, case_ref, version)
+            row = self._start(session, request, actor)
             return row.id
 
-    def _start(self, session: Session, process_id: str, actor: Actor, data: dict, business_key, case_ref,
-               version, parent_id: int | None = None, start_message: tuple | None = None) -> ProcessInstance:
-        definition = self.library.get(session, process_id, version)
-        workflow = self.executor.new_workflow(definition, data)
+    def _start(self, session: Session, request: StartRequest, actor: Actor) -> ProcessInstance:
+        process_id, business_key, case_ref = request.process_id, request.business_key, request.case_ref
+        definition = self.library.get(session, process_id, request.version)
+        workflow = self.executor.new_workflow(definition, dict(request.data))
         now = clock.now()
         row = ProcessInstance(process_id=process_id, definition_version_id=definition.id,
                               version=definition.version, business_key=business_key, case_ref=case_ref,
-                              parent_instance_id=parent_id, status="running", state="{}", summary={},
+                              parent_instance_id=request.parent_id, status="running", state="{}", summary={},
                               started_by=actor.name, started_at=now, updated_at=now)
         session.add(row)
         session.flush()
         audit.record(session, actor.name, "instance_started", instance_id=row.id, case_ref=case_ref,
                      process_id=process_id, version=definition.version, business_key=business_key)
         self.extensions.emit("instance_started", self.executor.context(session, row, workflow), {})
-        if start_message is not None:
+        if request.start_message is not None:
             workflow.do_engine_steps()  # the message start event now waits; hand it its message
-            workflow.send_event(message_event(workflow, *start_message))
+            workflow.send_event(message_event(workflow, *request.start_message))
+        if request.timer_start:
+            start_timers.release_start_event(workflow)
         outcome = self.executor.advance(session, row, workflow, actor.name, fresh=True)
         self._route_events(session, outcome.events, row, actor)
         return row
@@ -99,86 +115,6 @@ class ProcessEngine:
             row = self._instance(session, instance_id)
             workflow = self.executor.load(session, row)
             return _view(row, instance_data(workflow))
-
-    def suspend(self, instance_id: int, *, actor: Actor, reason: str = "") -> None:
-        """Stop an instance from moving on (timers wait, tasks cannot be completed)."""
-        self._set_status(instance_id, actor, "suspended", ("running", "error"), "instance_suspended", reason)
-
-    def resume(self, instance_id: int, *, actor: Actor, reason: str = "") -> None:
-        """Let a suspended instance move on again."""
-        self._set_status(instance_id, actor, "running", ("suspended",), "instance_resumed", reason)
-
-    def cancel(self, instance_id: int, *, actor: Actor, reason: str = "") -> None:
-        """End an instance for good; its open tasks and timers are cancelled."""
-        with self._writing():
-            with self.db.unit_of_work() as session:
-                row = self._instance(session, instance_id)
-                if row.status in ("completed", "cancelled"):
-                    raise InstanceStateError(f"Der Vorgang {instance_id} ist bereits beendet ({row.status})")
-                workflow = self.executor.load(session, row)
-                workflow.cancel()
-                row.status = "cancelled"
-                row.ended_at = clock.now()
-                row.state = self.executor.serializer.dumps(workflow)
-                projection.close_all(session, row, "cancelled")
-                audit.record(session, actor.name, "instance_cancelled", instance_id=row.id, case_ref=row.case_ref,
-                             reason=reason)
-
-    def _set_status(self, instance_id, actor, status, allowed, action, reason) -> None:
-        with self._writing():
-            with self.db.unit_of_work() as session:
-                row = self._instance(session, instance_id)
-                if row.status not in allowed:
-                    raise InstanceStateError(f"Vorgang {instance_id} ist {row.status}; nicht möglich")
-                row.status = status if row.status != "error" or status != "running" else "error"
-                if action == "instance_suspended":
-                    row.summary = {**(row.summary or {}), "status_before_suspend": row.status}
-                    row.status = "suspended"
-                elif action == "instance_resumed":
-                    row.status = (row.summary or {}).get("status_before_suspend", "running")
-                row.updated_at = clock.now()
-                audit.record(session, actor.name, action, instance_id=row.id, case_ref=row.case_ref, reason=reason)
-
-    def retry(self, instance_id: int, *, actor: Actor, data: Mapping[str, Any] | None = None,
-              reason: str = "") -> str:
-        """Run a failed instance again from its failed tasks, optionally with corrected data."""
-        with self._writing():
-            with self.db.unit_of_work() as session:
-                row = self._instance(session, instance_id)
-                if row.status != "error":
-                    raise InstanceStateError(f"Vorgang {instance_id} ist nicht im Fehlerzustand")
-                workflow = self.executor.load(session, row)
-                failed = workflow.get_tasks(state=TaskState.ERROR)
-                for task in failed:
-                    task.data.update(dict(data or {}))
-                    task._set_state(TaskState.READY)
-                if not failed and data:
-                    (workflow.last_task or workflow.task_tree).data.update(dict(data))
-                row.status, row.error_element, row.error_message = "running", None, None
-                for incident in session.scalars(select(Incident).where(Incident.instance_id == row.id,
-                                                                       Incident.resolved_at.is_(None))):
-                    incident.resolved_at, incident.resolved_by = clock.now(), actor.name
-                audit.record(session, actor.name, "instance_retried", instance_id=row.id, case_ref=row.case_ref,
-                             reason=reason, fields=sorted((data or {}).keys()))
-                outcome = self.executor.advance(session, row, workflow, actor.name)
-                self._route_events(session, outcome.events, row, actor)
-                return row.status
-
-    def set_data(self, instance_id: int, *, actor: Actor, values: Mapping[str, Any], reason: str) -> None:
-        """Correct data values of an instance (administrators; audited with the reason)."""
-        if not actor.is_admin:
-            raise PermissionDenied("Nur Administratoren dürfen Prozessdaten korrigieren")
-        with self._writing():
-            with self.db.unit_of_work() as session:
-                row = self._instance(session, instance_id)
-                workflow = self.executor.load(session, row)
-                targets = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
-                for task in targets or [workflow.last_task or workflow.task_tree]:
-                    task.data.update(dict(values))
-                row.state = self.executor.serializer.dumps(workflow)
-                row.updated_at = clock.now()
-                audit.record(session, actor.name, "data_corrected", instance_id=row.id, case_ref=row.case_ref,
-                             reason=reason, fields=sorted(values))
 
     # -- human tasks -------------------------------------------------------------------------
     def task(self, task_id: str) -> HumanTask:
@@ -277,85 +213,6 @@ class ProcessEngine:
         outcome = self.executor.advance(session, row, workflow, actor.name)
         self._route_events(session, outcome.events, row, actor)
         return row.status
-
-    def reroute(self, instance_ids: list[int], *, actor: Actor, reason: str = "") -> int:
-        """Resolve the responsible unit of open tasks again (e.g. after a move); return how many moved."""
-        moved = 0
-        with self.db.unit_of_work() as session:
-            for instance_id in instance_ids:
-                row = self._instance(session, instance_id)
-                workflow = self.executor.load(session, row)
-                context = self.executor.context(session, row, workflow)
-                if self.extensions.area_resolver is not None:
-                    row.area = self.extensions.area_resolver(context) or row.area
-                for human in session.scalars(select(HumanTask).where(
-                        HumanTask.instance_id == row.id, HumanTask.status.in_(projection.OPEN_STATES))):
-                    unit = (self.extensions.unit_resolver(human.office, context)
-                            if human.office and self.extensions.unit_resolver else None)
-                    human.area = row.area
-                    if unit != human.unit:
-                        audit.record(session, actor.name, "task_rerouted", instance_id=row.id,
-                                     case_ref=row.case_ref, task_id=human.id, old=human.unit, new=unit, reason=reason)
-                        human.unit, human.claimed_by, human.claimed_at, human.status = unit, None, None, "open"
-                        moved += 1
-        return moved
-
-    # -- messages ----------------------------------------------------------------------------
-    def correlate(self, message_name: str, *, actor: Actor, payload: Mapping[str, Any] | None = None,
-                  business_key: str | None = None, correlation: Mapping[str, Any] | None = None,
-                  case_ref: str | None = None) -> list[int]:
-        """Deliver a message to the instances waiting for it, or start the processes it starts."""
-        with self._writing():
-            with self.db.unit_of_work() as session:
-                ids = self._correlate(session, message_name, dict(payload or {}), business_key,
-                                      dict(correlation or {}), case_ref, actor, exclude=None)
-                if not ids:
-                    raise CorrelationError(f"Keine Instanz und kein Startereignis wartet auf {message_name!r}")
-                return ids
-
-    def _correlate(self, session, name, payload, business_key, correlation, case_ref, actor, exclude,
-                   hops: int = 0) -> list[int]:
-        if hops > MAX_MESSAGE_HOPS:
-            raise CorrelationError("Zu viele verkettete Nachrichten (Kreislauf?)")
-        waiting = select(MessageSubscription.instance_id).where(MessageSubscription.message_name == name)
-        query = (select(ProcessInstance).where(ProcessInstance.id.in_(waiting), ProcessInstance.status == "running")
-                 .order_by(ProcessInstance.id))
-        if business_key is not None:
-            query = query.where(ProcessInstance.business_key == business_key)
-        if case_ref is not None:
-            query = query.where(ProcessInstance.case_ref == case_ref)
-        delivered = []
-        for row in session.scalars(query):
-            if row.id == exclude:
-                continue
-            workflow = self.executor.load(session, row)
-            try:
-                workflow.send_event(message_event(workflow, name, payload, correlation))
-            except (WorkflowException, CorrelationError):
-                continue  # correlation keys did not match this instance
-            audit.record(session, actor.name, "message_correlated", instance_id=row.id, case_ref=row.case_ref,
-                         message=name)
-            outcome = self.executor.advance(session, row, workflow, actor.name)
-            self._route_events(session, outcome.events, row, actor, hops + 1)
-            delivered.append(row.id)
-        if delivered:
-            return delivered
-        for definition in self.library.by_message_start(session, name):
-            started = self._start(session, definition.process_id, actor, {}, business_key, case_ref,
-                                  None, parent_id=exclude, start_message=(name, payload, correlation))
-            audit.record(session, actor.name, "message_correlated", instance_id=started.id,
-                         case_ref=started.case_ref, message=name, started=True)
-            delivered.append(started.id)
-        return delivered
-
-    def _route_events(self, session, events, source: ProcessInstance, actor: Actor, hops: int = 0) -> None:
-        for event in events:
-            definition = event.event_definition
-            if not isinstance(definition, MessageEventDefinition):
-                continue
-            payload = event.payload if isinstance(event.payload, dict) else {"payload": event.payload}
-            self._correlate(session, definition.name, dict(payload), None, dict(event.correlations or {}),
-                            source.case_ref, actor, exclude=source.id, hops=hops)
 
     # -- helpers -----------------------------------------------------------------------------
     def _writing(self):

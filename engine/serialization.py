@@ -10,6 +10,9 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
+from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
+
+from engine.messages import MessageEventDefinition
 
 STATE_FORMAT = "kimflow-1"
 # SpiffWorkflow stops seeing tasks deeper than its iterator's default max_depth (1000) without an error.
@@ -55,6 +58,7 @@ class StateSerializer:
         if serializer is None:
             config = dict(DEFAULT_CONFIG)
             config.pop(BpmnWorkflow, None)
+            config[MessageEventDefinition] = MessageEventDefinitionConverter
             config[KimflowWorkflow] = _SpeclessWorkflowConverter
             serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
             self._local.serializer = serializer

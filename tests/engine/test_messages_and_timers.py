@@ -85,3 +85,32 @@ def test_concurrent_workers_fire_each_job_exactly_once(engine, system, db):
     with db.reading() as session:
         assert len(queries.open_tasks(session)) == 12
         assert {j.status for j in session.scalars(select(Job))} == {"done"}
+
+
+def timer_start_process(definition: str) -> str:
+    return build("daily", [("start", "tick"), user("check", "Fristen prüfen", "kim_coord"), ("end", "e")],
+                 [("tick", "check"), ("check", "e")]).replace(
+        '<bpmn:startEvent id="tick" />',
+        f'<bpmn:startEvent id="tick"><bpmn:timerEventDefinition>{definition}</bpmn:timerEventDefinition>'
+        "</bpmn:startEvent>")
+
+
+def test_a_timer_start_event_starts_an_instance_when_due_and_only_once(engine, system, db):
+    engine.deploy({"daily.bpmn": timer_start_process("<bpmn:timeDate>2027-01-31T12:00:00Z</bpmn:timeDate>")},
+                  actor=system)
+    assert run_due_jobs(engine, now=clock.parse_iso("2027-01-31T11:00:00Z")) == 0
+    assert run_due_jobs(engine, now=clock.parse_iso("2027-01-31T12:30:00Z")) == 1
+    assert run_due_jobs(engine, now=LATER) == 0
+    with db.reading() as session:
+        assert [t.element_id for t in queries.open_tasks(session)] == ["check"]
+
+
+def test_a_cycle_timer_start_event_starts_one_instance_per_cycle(engine, system, db):
+    engine.deploy({"daily.bpmn": timer_start_process(
+        "<bpmn:timeCycle>R3/2027-01-01T00:00:00Z/P1D</bpmn:timeCycle>")}, actor=system)
+    assert run_due_jobs(engine, now=clock.parse_iso("2027-01-01T00:00:01Z")) == 1
+    assert run_due_jobs(engine, now=clock.parse_iso("2027-01-02T00:00:01Z")) == 1
+    assert run_due_jobs(engine, now=LATER) == 1
+    assert run_due_jobs(engine, now=LATER) == 0
+    with db.reading() as session:
+        assert len(queries.open_tasks(session)) == 3

@@ -133,7 +133,8 @@ def upgrade() -> None:
 
     op.create_table('job',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.Column('process_id', sa.String(length=200), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('task_id', sa.String(length=36), nullable=False),
     sa.Column('element_id', sa.String(length=200), nullable=False),
@@ -143,6 +144,7 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_job_instance_id_process_instance')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job'))
     )

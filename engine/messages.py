@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from SpiffWorkflow.bpmn.parser.event_parsers import (BoundaryEventParser, EndEventParser,
-                                                     IntermediateCatchEventParser, IntermediateThrowEventParser,
-                                                     StartEventParser)
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    BoundaryEventParser,
+    EndEventParser,
+    IntermediateCatchEventParser,
+    IntermediateThrowEventParser,
+    StartEventParser,
+)
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionParser
-from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessageEventDefinition
+from SpiffWorkflow.camunda.specs.event_definitions import (
+    MessageEventDefinition as CamundaMessageEventDefinition,
+)
 
 from engine.errors import CorrelationError
 
@@ -83,7 +89,22 @@ def waiting_definition(workflow, name: str):
         found = _find(task.task_spec.event_definition, name)
         if found is not None:
             return found
+    for start_event in event_subprocess_starts(workflow):
+        found = _find(start_event.event_definition, name)
+        if found is not None:
+            return found
     return None
+
+
+def event_subprocess_starts(workflow) -> list:
+    """Return the start events of the event subprocesses a running workflow may trigger."""
+    if workflow.completed:
+        return []
+    starts = []
+    for spec_name in getattr(workflow.spec.start, "trigger_specs", []) or []:
+        sub_spec = workflow.subprocess_specs.get(spec_name)
+        starts.extend(getattr(sub_spec, "bpmn_start_events", []) if sub_spec is not None else [])
+    return starts
 
 
 def _find(definition, name: str):

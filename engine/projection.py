@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.dialect import human_task_meta
+from engine.messages import event_subprocess_starts
 from engine.models import HumanTask, Job, MessageSubscription, ProcessInstance
 from engine.registry import Extensions, InstanceContext
 
@@ -44,6 +45,10 @@ def collect_waiting(workflow) -> Waiting:
         if not task.has_state(TaskState.WAITING):
             continue
         _collect_event(task, task.task_spec.event_definition, waiting)
+    for start_event in event_subprocess_starts(workflow):
+        definition = start_event.event_definition
+        if "Message" in type(definition).__name__:
+            waiting.messages.append(("", start_event.bpmn_id or start_event.name, definition.name))
     return waiting
 
 

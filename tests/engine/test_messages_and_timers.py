@@ -10,6 +10,7 @@ from engine.errors import CorrelationError
 from engine.jobs import run_due_jobs
 from engine.models import Job
 from tests.bpmn_builder import build, user
+from tests.conftest import fixture_files
 
 LATER = clock.parse_iso("2099-01-01T00:00:00Z")
 
@@ -114,3 +115,26 @@ def test_a_cycle_timer_start_event_starts_one_instance_per_cycle(engine, system,
     assert run_due_jobs(engine, now=LATER) == 0
     with db.reading() as session:
         assert len(queries.open_tasks(session)) == 3
+
+
+def test_a_message_reaches_an_event_based_gateway_and_lands_in_its_result_variable(engine, system, db):
+    engine.deploy(fixture_files("event_gateway_and_subprocess.bpmn"), actor=system)
+    instance_id = engine.start("evt", actor=system)
+    assert engine.correlate("status_changed", actor=system, payload={"status": "anerkannt"}) == [instance_id]
+    assert engine.show(instance_id).data["status_event"] == {"status": "anerkannt"}
+    with db.reading() as session:
+        assert [t.element_id for t in queries.open_tasks(session, instance_id=instance_id)] == ["after"]
+        assert session.scalars(select(Job).where(Job.status == "pending")).all() == []
+
+
+def test_a_message_triggers_a_non_interrupting_event_subprocess(engine, system, db):
+    engine.deploy(fixture_files("event_gateway_and_subprocess.bpmn"), actor=system)
+    instance_id = engine.start("evt", actor=system)
+    assert engine.correlate("problem_reported", actor=system, payload={"category": "wohnen"}) == [instance_id]
+    with db.reading() as session:
+        elements = sorted(t.element_id for t in queries.open_tasks(session, instance_id=instance_id))
+    assert elements == ["assess"]
+    assert run_due_jobs(engine, now=LATER) == 1  # the gateway's timer still runs beside the subprocess
+    with db.reading() as session:
+        elements = sorted(t.element_id for t in queries.open_tasks(session, instance_id=instance_id))
+    assert elements == ["after", "assess"]

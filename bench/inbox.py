@@ -37,18 +37,24 @@ def _instance_rows(template: ProcessInstance, first: int, count: int) -> list[di
     rows = []
     for number in range(first, first + count):
         started = EPOCH - dt.timedelta(minutes=(number * 7919) % 525_600)
-        rows.append({"process_id": template.process_id, "definition_version_id": template.definition_version_id,
-                     "version": template.version, "business_key": f"BK-{number:07d}",
+        rows.append({"id": number, "process_id": template.process_id,
+                     "definition_version_id": template.definition_version_id, "version": template.version,
+                     "business_key": f"BK-{number:07d}",
                      "case_ref": f"KIM-2026-{number:06d}", "status": "running", "revision": 1,
                      "state": template.state, "summary": {}, "started_by": "bench", "started_at": started,
                      "updated_at": started})
     return rows
 
 
+# Every row of one executemany must name the same columns.
+_BLANK_TASK = {"unit": None, "area": None, "assignee": None, "claimed_by": None, "claimed_at": None, "due_at": None,
+               "follow_up_at": None, "completed_at": None, "completed_by": None}
+
+
 def _task_rows(instance: dict, instance_id: int, number: int) -> Iterator[dict]:
     office = OFFICES[number % len(OFFICES)]
     started = instance["started_at"]
-    common = {"instance_id": instance_id, "process_id": instance["process_id"], "office": office,
+    common = {**_BLANK_TASK, "instance_id": instance_id, "process_id": instance["process_id"], "office": office,
               "case_ref": instance["case_ref"], "business_key": instance["business_key"], "candidate_users": [],
               "priority": 50}
     created = started
@@ -66,21 +72,23 @@ def _task_rows(instance: dict, instance_id: int, number: int) -> Iterator[dict]:
 
 def populate(db: Database, target: int) -> int:
     """Bulk-insert open instances until `target` are running; return how many were inserted."""
-    missing = target - open_instances(db)
+    missing = max(target - open_instances(db), 0)
     with db.unit_of_work() as session:
         template = session.scalars(select(ProcessInstance).where(
             ProcessInstance.process_id == PROCESS_ID, ProcessInstance.status == "running").limit(1)).one()
-        first = session.scalar(select(func.count()).select_from(ProcessInstance)) or 0
-        for offset in range(0, max(missing, 0), CHUNK):
+        first = (session.scalar(select(func.max(ProcessInstance.id))) or 0) + 1
+        for offset in range(0, missing, CHUNK):
             rows = _instance_rows(template, first + offset, min(CHUNK, missing - offset))
-            ids = session.scalars(insert(ProcessInstance).returning(ProcessInstance.id, sort_by_parameter_order=True),
-                                  rows).all()
-            tasks = [task for number, (row, instance_id) in enumerate(zip(rows, ids, strict=True), first + offset)
-                     for task in _task_rows(row, instance_id, number)]
-            session.execute(insert(HumanTask), tasks)
+            # Core executemany with explicit ids: several times faster than ORM inserts returning ids.
+            session.execute(insert(ProcessInstance.__table__), rows)
+            tasks = [task for row in rows for task in _task_rows(row, row["id"], row["id"])]
+            session.execute(insert(HumanTask.__table__), tasks)
+        if db.is_postgres:
+            session.execute(text("SELECT setval(pg_get_serial_sequence('process_instance', 'id'), "
+                                 "(SELECT max(id) FROM process_instance))"))
     with db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))  # a production database keeps statistics current (autovacuum, optimize)
-    return max(missing, 0)
+    return missing
 
 
 def _inbox(db: Database) -> queries.Page:

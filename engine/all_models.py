@@ -3,3 +3,4 @@
 from engine import models  # noqa: F401
 from engine import case_models, org_models  # noqa: F401
 from engine import designer_models  # noqa: F401
+from engine import monitoring_models  # noqa: F401

@@ -1,0 +1,93 @@
+"""The steering report's figures, checked against values computed by hand from a fixed data set."""
+
+import pytest
+
+from engine.report_model import Period
+from engine.reports import steering_report
+from tests.engine.report_data import seed
+
+
+@pytest.fixture
+def report(db):
+    with db.unit_of_work() as session:
+        seed(session)
+    with db.reading() as session:
+        return steering_report(session, "2026-03")
+
+
+def row(report, key, name):
+    return [cell.text for cell in next(r for r in report.table(key).rows if r[0].text == name)]
+
+
+def test_caseload_counts_new_open_and_closed_cases_per_municipality_and_post(report):
+    # Neuss: 6 new in March, 8 opened up to its end minus 3 closed = 5 open, 2 closed; 2.0 posts.
+    assert row(report, "caseload", "Neuss") == ["Neuss", "6", "5", "<5", "2,0", "2,5", "3,0"]
+
+
+def test_counts_below_five_are_suppressed_and_so_is_what_is_derived_from_them(report):
+    assert row(report, "caseload", "Kaarst") == ["Kaarst", "<5", "<5", "0", "1,0", "<5", "<5"]
+
+
+def test_the_district_total_adds_up_every_municipality(report):
+    assert row(report, "caseload", "Rhein-Kreis Neuss gesamt")[:4] == ["Rhein-Kreis Neuss gesamt", "9", "8", "<5"]
+
+
+def test_referral_sources_count_new_cases_by_source(report):
+    assert row(report, "referral_sources", "Neuss") == ["Neuss", "5", "<5", "0"]
+    assert row(report, "referral_sources", "Kaarst") == ["Kaarst", "0", "0", "<5"]
+
+
+def test_waiting_time_medians_need_five_cases(report):
+    assert row(report, "waiting_times", "Neuss")[1:3] == ["3,0", "5"]
+    assert row(report, "waiting_times", "Kaarst")[1:3] == ["<5", "<5"]
+    assert row(report, "waiting_times", "Rhein-Kreis Neuss gesamt")[1:3] == ["4,0", "7"]
+
+
+def test_office_response_against_the_service_level(report):
+    # 3, 5, 7, 12, 20, 30 days: median 9.5, nearest-rank p90 30, 4 within 14 days (suppressed, so is the share).
+    assert row(report, "office_response", "Ausländerbehörde") == ["Ausländerbehörde", "6", "9,5", "30,0", "<5", "<5"]
+    assert row(report, "office_response", "Jobcenter") == ["Jobcenter", "0", "–", "–", "0", "–"]
+
+
+def test_benefit_gap_median_and_90th_percentile(report):
+    assert row(report, "benefit_gap", "Neuss") == ["Neuss", "5", "30,0", "50,0"]
+
+
+def test_structural_problems_by_category_and_status(report):
+    assert row(report, "structural_problems", "Wartezeiten") == ["Wartezeiten", "5", "0", "<5", "0", "6"]
+
+
+def test_residence_mix_counts_each_case_once_with_its_latest_status(report):
+    mix = dict(zip(report.table("residence_mix").columns, row(report, "residence_mix", "Neuss"), strict=True))
+    assert (mix["Duldung"], mix["Aufenthaltserlaubnis"]) == ("0", "<5")
+    assert [c.text for c in report.table("status_transitions").rows[0]] == ["Duldung → Aufenthaltserlaubnis", "<5"]
+
+
+def test_a_report_for_one_municipality_lists_only_it_and_the_total(db):
+    with db.unit_of_work() as session:
+        seed(session)
+    with db.reading() as session:
+        report = steering_report(session, "2026-Q1", areas=["neuss"])
+    names = [r[0].text for r in report.table("caseload").rows]
+    assert names == ["Neuss", "Rhein-Kreis Neuss gesamt"]
+    assert row(report, "caseload", "Neuss")[1] == "8"  # the quarter includes February's two referrals
+
+
+def test_no_case_number_appears_anywhere_in_the_report(report):
+    texts = {cell.text for table in report.tables for r in table.rows for cell in r}
+    assert not {t for t in texts if t.startswith("K-") or t == "A"}
+
+
+@pytest.mark.parametrize(("key", "start", "end", "label"), [
+    ("2026-03", "2026-03-01", "2026-04-01", "März 2026"),
+    ("2026-12", "2026-12-01", "2027-01-01", "Dezember 2026"),
+    ("2026-Q4", "2026-10-01", "2027-01-01", "4. Quartal 2026"),
+])
+def test_periods_are_months_or_quarters(key, start, end, label):
+    period = Period.parse(key)
+    assert (period.start.date().isoformat(), period.end.date().isoformat(), period.label) == (start, end, label)
+
+
+def test_an_unknown_period_is_refused_with_a_german_message():
+    with pytest.raises(ValueError, match="JJJJ-MM"):
+        Period.parse("März")

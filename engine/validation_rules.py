@@ -9,6 +9,7 @@ from lxml import etree
 
 from engine.dialect_parser import DEFAULT_OFFICES, office_of_lane
 from engine.errors import Problem
+from engine.sandbox import check_script
 from engine.validation_lint import lint_document
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -150,6 +151,10 @@ class Checker:
                 except SyntaxError as exc:
                     self.add(script, f"Skriptaufgabe {_label(element)}: Python-Fehler in Skriptzeile "
                                      f"{exc.lineno}: {exc.msg}.")
+                    continue
+                # Refuse at deploy time what the sandbox would refuse at run time.
+                for violation in check_script(script.text or ""):
+                    self.add(script, f"Skriptaufgabe {_label(element)}: {violation}")
 
     def business_rules(self, bundle: BundleFacts) -> None:
         for element in self.elements("businessRuleTask"):

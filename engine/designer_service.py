@@ -241,3 +241,8 @@ def scenario_from(payload: dict[str, Any], process_id: str | None) -> Scenario:
     keys = ("start", "tasks", "decisions", "services", "messages", "timers")
     values = {key: payload[key] for key in keys if isinstance(payload.get(key), dict | list)}
     return Scenario(name=str(payload.get("name") or "Probelauf"), process_id=process_id, **values)
+
+
+def valid_id(text: str) -> bool:
+    """Tell whether a text is usable as a process or decision id."""
+    return bool(_ID.match(text or ""))

@@ -1,0 +1,130 @@
+"""JSON endpoints the modeler page calls: source, save, validate, deploy, dry run, scenarios, diff."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from engine.designer_service import scenario_from
+from engine.drafts import DraftConflict, DraftInput
+from engine.errors import DefinitionError, KimflowError, NotFound, Problem
+from engine.scenarios import ScenarioFileError
+from web.designer import bp
+from web.designer.common import checked_kind, designer, suffix
+from web.security import current_actor, roles_required
+
+ROLES = ("designer", "admin")
+MAX_XML = 2 * 1024 * 1024
+
+
+def _problems(problems: list[Problem]) -> list[dict]:
+    return [problem.as_dict() for problem in problems]
+
+
+def _payload() -> tuple[dict, str, str]:
+    """Return the JSON body, the file name and the XML it carries; answer 400 on nonsense."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("xml"), str) or len(body["xml"]) > MAX_XML:
+        raise _BadRequest("Die Anfrage enthält kein Diagramm (oder eines über 2 MB).")
+    return body, str(body.get("file_name") or ""), body["xml"]
+
+
+class _BadRequest(KimflowError):
+    """The request body is not what the modeler sends."""
+
+
+@bp.errorhandler(_BadRequest)
+def _bad_request(err):
+    return jsonify({"error": str(err)}), 400
+
+
+@bp.route("/api/<kind>/<process_id>/quelle")
+@roles_required(*ROLES)
+def source(kind: str, process_id: str):
+    """Return the draft (or the latest or given deployed version) for the modeler."""
+    kind = checked_kind(kind)
+    try:
+        opened = designer().open(process_id, kind, request.args.get("version", type=int))
+    except NotFound as err:
+        return jsonify({"error": str(err)}), 404
+    return jsonify({"file_name": opened.file_name, "xml": opened.xml, "revision": opened.revision,
+                    "base_version": opened.base_version, "scenarios": opened.scenarios})
+
+
+@bp.route("/api/<kind>/<process_id>/entwurf", methods=["POST"])
+@roles_required(*ROLES)
+def save_draft(kind: str, process_id: str):
+    """Save the draft; 409 with the other designer's name when someone saved in between."""
+    kind = checked_kind(kind)
+    body, file_name, xml = _payload()
+    revision = body.get("revision")
+    draft = DraftInput(process_id, file_name or process_id + suffix(kind), xml,
+                       revision if isinstance(revision, int) else None, kind=kind,
+                       scenarios=body.get("scenarios") if isinstance(body.get("scenarios"), str) else None,
+                       base_version=body.get("base_version") if isinstance(body.get("base_version"), int) else None)
+    try:
+        saved, problems = designer().save(draft, actor=current_actor())
+    except DraftConflict as err:
+        return jsonify({"error": str(err), "current": err.current.as_dict()}), 409
+    except KimflowError as err:
+        return jsonify({"error": str(err)}), 409
+    return jsonify({"draft": saved.as_dict(), "problems": _problems(problems)})
+
+
+@bp.route("/api/<kind>/<process_id>/pruefen", methods=["POST"])
+@roles_required(*ROLES)
+def validate_draft(kind: str, process_id: str):
+    """Validate the diagram in the editor without saving it."""
+    kind = checked_kind(kind)
+    _body, file_name, xml = _payload()
+    return jsonify({"problems": _problems(designer().validate(file_name or process_id + suffix(kind), xml))})
+
+
+@bp.route("/api/<kind>/<process_id>/bereitstellen", methods=["POST"])
+@roles_required(*ROLES)
+def deploy_draft(kind: str, process_id: str):
+    """Deploy the saved draft as a new version; 422 with the problems when it has errors."""
+    kind = checked_kind(kind)
+    try:
+        deployed = designer().deploy(process_id, actor=current_actor(), kind=kind)
+    except DefinitionError as err:
+        return jsonify({"error": "Der Entwurf hat Fehler und wurde nicht bereitgestellt.",
+                        "problems": _problems(err.problems)}), 422
+    except NotFound as err:
+        return jsonify({"error": str(err)}), 404
+    return jsonify({"deployed": [item.as_dict() for item in deployed]})
+
+
+@bp.route("/api/process/<process_id>/probelauf", methods=["POST"])
+@roles_required(*ROLES)
+def dry_run(process_id: str):
+    """Run the diagram in memory with the designer's inputs; nothing is stored."""
+    body, file_name, xml = _payload()
+    scenario = body.get("scenario") if isinstance(body.get("scenario"), dict) else {}
+    result = designer().dry_run(file_name or process_id + ".bpmn", xml, scenario_from(scenario, process_id))
+    return jsonify(result.as_dict())
+
+
+@bp.route("/api/process/<process_id>/szenarien", methods=["POST"])
+@roles_required(*ROLES)
+def run_scenarios(process_id: str):
+    """Run the scenario file text against the diagram in the editor."""
+    body, file_name, xml = _payload()
+    try:
+        results = designer().run_scenarios(file_name or process_id + ".bpmn", xml, str(body.get("text") or ""))
+    except ScenarioFileError as err:
+        return jsonify({"error": str(err)}), 400
+    return jsonify({"results": [result.as_dict() for result in results],
+                    "passed": sum(result.passed for result in results), "total": len(results)})
+
+
+@bp.route("/api/process/<process_id>/vergleich")
+@roles_required(*ROLES)
+def diff_data(process_id: str):
+    """Return the differences between two deployed versions as JSON, for the diagram markers."""
+    old, new = request.args.get("von", type=int), request.args.get("nach", type=int)
+    if old is None or new is None:
+        return jsonify({"error": "Bitte zwei Versionen angeben (von, nach)."}), 400
+    try:
+        return jsonify(designer().diff(process_id, old, new).as_dict())
+    except (NotFound, DefinitionError) as err:
+        return jsonify({"error": str(err)}), 404

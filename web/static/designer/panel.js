@@ -1,0 +1,253 @@
+// A compact properties panel for what kimflow executes (forms, offices, deadlines, timers, conditions, ...).
+(function () {
+  "use strict";
+
+  var FIELD_TYPES = ["string", "long", "boolean", "date", "enum"];
+  var USER_ATTRS = [
+    ["candidateGroups", "Zuständige Stelle(n) (candidateGroups, z. B. abh)"],
+    ["assignee", "Bearbeiter/in (assignee)"],
+    ["candidateUsers", "Mögliche Bearbeiter/innen (candidateUsers)"],
+    ["dueDate", "Fällig (dueDate, z. B. P10D oder ${frist})"],
+    ["followUpDate", "Wiedervorlage (followUpDate)"],
+    ["priority", "Priorität (0–100 oder Ausdruck)"]
+  ];
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  function KimflowPanel(modeler, container) {
+    this.modeler = modeler;
+    this.container = container;
+    this.modeling = modeler.get("modeling");
+    this.moddle = modeler.get("moddle");
+    var self = this;
+    modeler.on("selection.changed", function (event) { self.render(event.newSelection[0]); });
+    modeler.on("import.done", function () { self.render(null); });
+  }
+
+  KimflowPanel.prototype.input = function (id, label, value, onChange, options) {
+    options = options || {};
+    var field = el("div", { "class": "field" });
+    field.appendChild(el("label", { "for": id, text: label }));
+    var input;
+    if (options.choices) {
+      input = el("select", { id: id });
+      options.choices.forEach(function (choice) {
+        var option = el("option", { value: choice[0], text: choice[1] });
+        if (choice[0] === (value || "")) { option.selected = true; }
+        input.appendChild(option);
+      });
+    } else if (options.multiline) {
+      input = el("textarea", { id: id, rows: "4", spellcheck: "false" });
+      input.value = value || "";
+    } else {
+      input = el("input", { id: id, type: "text" });
+      input.value = value || "";
+    }
+    input.addEventListener("change", function () { onChange(input.value); });
+    field.appendChild(input);
+    if (options.hint) { field.appendChild(el("p", { "class": "hint", text: options.hint })); }
+    return field;
+  };
+
+  KimflowPanel.prototype.render = function (element) {
+    var root = this.container;
+    root.textContent = "";
+    if (!element) {
+      root.appendChild(el("p", { "class": "muted", text: "Element auswählen, um seine Eigenschaften zu bearbeiten." }));
+      return;
+    }
+    this.element = element;
+    var bo = element.businessObject;
+    var type = bo.$type;
+    var self = this;
+    root.appendChild(el("h2", { text: "Eigenschaften" }));
+    root.appendChild(el("p", { "class": "muted", text: type.replace("bpmn:", "") }));
+    root.appendChild(this.input("prop-id", "ID", bo.id, function (v) { self.update({ id: v.trim() }); }));
+    root.appendChild(this.input("prop-name", "Name", bo.name, function (v) { self.update({ name: v }); }));
+    if (type === "bpmn:UserTask") { this.userTask(bo); }
+    if (type === "bpmn:SequenceFlow") { this.condition(bo); }
+    if (type === "bpmn:ExclusiveGateway" || type === "bpmn:InclusiveGateway") { this.defaultFlow(bo); }
+    if (type === "bpmn:ScriptTask") { this.script(bo); }
+    if (type === "bpmn:ServiceTask" || type === "bpmn:SendTask") { this.service(bo); }
+    if (type === "bpmn:BusinessRuleTask") { this.decision(bo); }
+    if (type === "bpmn:CallActivity") {
+      root.appendChild(this.input("prop-called", "Aufgerufener Prozess (calledElement)", bo.calledElement,
+        function (v) { self.update({ calledElement: v.trim() || undefined }); }));
+    }
+    if (type === "bpmn:ReceiveTask") { this.message(bo, bo); }
+    (bo.eventDefinitions || []).forEach(function (definition) {
+      if (definition.$type === "bpmn:TimerEventDefinition") { self.timer(definition); }
+      if (definition.$type === "bpmn:MessageEventDefinition") { self.message(bo, definition); }
+    });
+  };
+
+  KimflowPanel.prototype.update = function (props) {
+    this.modeling.updateProperties(this.element, props);
+  };
+
+  KimflowPanel.prototype.userTask = function (bo) {
+    var self = this;
+    USER_ATTRS.forEach(function (pair) {
+      self.container.appendChild(self.input("prop-" + pair[0], pair[1], bo.get("camunda:" + pair[0]), function (v) {
+        var props = {};
+        props["camunda:" + pair[0]] = v.trim() || undefined;
+        self.update(props);
+      }));
+    });
+    this.formFields(bo);
+  };
+
+  KimflowPanel.prototype.formData = function (bo, create) {
+    var ext = bo.extensionElements;
+    if (!ext && !create) { return null; }
+    if (!ext) {
+      ext = this.moddle.create("bpmn:ExtensionElements", { values: [] });
+      ext.$parent = bo;
+      this.update({ extensionElements: ext });
+    }
+    var data = (ext.values || []).filter(function (v) { return v.$type === "camunda:FormData"; })[0];
+    if (!data && create) {
+      data = this.moddle.create("camunda:FormData", { fields: [] });
+      data.$parent = ext;
+      this.modeling.updateModdleProperties(this.element, ext, { values: (ext.values || []).concat([data]) });
+    }
+    return data || null;
+  };
+
+  KimflowPanel.prototype.formFields = function (bo) {
+    var self = this;
+    var box = el("fieldset", { "class": "form-fields" }, [el("legend", { text: "Formularfelder" })]);
+    var data = this.formData(bo, false);
+    var fields = data ? (data.fields || []) : [];
+    fields.forEach(function (field, index) { box.appendChild(self.formFieldRow(data, field, index)); });
+    var add = el("button", { type: "button", id: "prop-add-field", text: "Formularfeld hinzufügen" });
+    add.addEventListener("click", function () {
+      var target = self.formData(bo, true);
+      var field = self.moddle.create("camunda:FormField", { id: "feld_" + ((target.fields || []).length + 1),
+        label: "Neues Feld", type: "string" });
+      field.$parent = target;
+      self.modeling.updateModdleProperties(self.element, target, { fields: (target.fields || []).concat([field]) });
+      self.render(self.element);
+    });
+    box.appendChild(add);
+    this.container.appendChild(box);
+  };
+
+  KimflowPanel.prototype.formFieldRow = function (data, field, index) {
+    var self = this;
+    var row = el("div", { "class": "form-field-row" });
+    function set(props) { self.modeling.updateModdleProperties(self.element, field, props); }
+    row.appendChild(this.input("field-" + index + "-id", "Feld-ID", field.id, function (v) { set({ id: v.trim() }); }));
+    row.appendChild(this.input("field-" + index + "-label", "Beschriftung", field.label, function (v) { set({ label: v }); }));
+    row.appendChild(this.input("field-" + index + "-type", "Typ", field.type, function (v) { set({ type: v }); },
+      { choices: FIELD_TYPES.map(function (t) { return [t, t]; }) }));
+    var required = el("input", { type: "checkbox", id: "field-" + index + "-required" });
+    var constraints = field.validation ? (field.validation.constraints || []) : [];
+    required.checked = constraints.some(function (c) { return c.name === "required"; });
+    required.addEventListener("change", function () {
+      var rest = constraints.filter(function (c) { return c.name !== "required"; });
+      if (required.checked) { rest.push(self.moddle.create("camunda:Constraint", { name: "required" })); }
+      var validation = self.moddle.create("camunda:Validation", { constraints: rest });
+      validation.$parent = field;
+      set({ validation: rest.length ? validation : undefined });
+    });
+    row.appendChild(el("label", { "for": "field-" + index + "-required", "class": "inline", text: "Pflichtfeld " }, [required]));
+    var remove = el("button", { type: "button", "class": "link-button", text: "Feld entfernen" });
+    remove.addEventListener("click", function () {
+      self.modeling.updateModdleProperties(self.element, data, {
+        fields: data.fields.filter(function (f) { return f !== field; }) });
+      self.render(self.element);
+    });
+    row.appendChild(remove);
+    return row;
+  };
+
+  KimflowPanel.prototype.expression = function (text) {
+    return text ? this.moddle.create("bpmn:FormalExpression", { body: text }) : undefined;
+  };
+
+  KimflowPanel.prototype.condition = function (bo) {
+    var self = this;
+    var source = bo.sourceRef;
+    var isDefault = source && source.default === bo;
+    this.container.appendChild(this.input("prop-condition", "Bedingung (z. B. ${betrag >= 100})",
+      bo.conditionExpression ? bo.conditionExpression.body : "",
+      function (v) { self.update({ conditionExpression: self.expression(v.trim()) }); },
+      { hint: isDefault ? "Dies ist der Standardfluss des Gateways." : "" }));
+  };
+
+  KimflowPanel.prototype.defaultFlow = function (bo) {
+    var self = this;
+    var choices = [["", "– kein Standardfluss –"]].concat((bo.outgoing || []).map(function (flow) {
+      return [flow.id, flow.name ? flow.name + " (" + flow.id + ")" : flow.id];
+    }));
+    this.container.appendChild(this.input("prop-default", "Standardfluss", bo["default"] ? bo["default"].id : "",
+      function (v) {
+        var flow = (bo.outgoing || []).filter(function (f) { return f.id === v; })[0];
+        self.update({ "default": flow || undefined });
+      }, { choices: choices }));
+  };
+
+  KimflowPanel.prototype.script = function (bo) {
+    var self = this;
+    if (!bo.scriptFormat) { this.update({ scriptFormat: "python" }); }
+    this.container.appendChild(this.input("prop-script", "Skript (Python)", bo.script,
+      function (v) { self.update({ script: v, scriptFormat: "python" }); }, { multiline: true }));
+  };
+
+  KimflowPanel.prototype.service = function (bo) {
+    var self = this;
+    this.container.appendChild(this.input("prop-topic", "Handler (camunda:topic)", bo.get("camunda:topic"),
+      function (v) { self.update({ "camunda:type": v.trim() ? "external" : undefined, "camunda:topic": v.trim() || undefined }); }));
+  };
+
+  KimflowPanel.prototype.decision = function (bo) {
+    var self = this;
+    this.container.appendChild(this.input("prop-decision", "Entscheidung (decisionRef)", bo.get("camunda:decisionRef"),
+      function (v) { self.update({ "camunda:decisionRef": v.trim() || undefined }); }));
+    this.container.appendChild(this.input("prop-result", "Ergebnisvariable", bo.get("camunda:resultVariable"),
+      function (v) { self.update({ "camunda:resultVariable": v.trim() || undefined }); }));
+  };
+
+  KimflowPanel.prototype.timer = function (definition) {
+    var self = this;
+    var kinds = [["timeDuration", "Dauer (z. B. P14D)"], ["timeDate", "Zeitpunkt (ISO 8601)"], ["timeCycle", "Wiederholung (R3/P1D)"]];
+    var current = kinds.filter(function (k) { return definition[k[0]]; })[0] || kinds[0];
+    var value = definition[current[0]] ? definition[current[0]].body : "";
+    function write(kind, text) {
+      var props = { timeDuration: undefined, timeDate: undefined, timeCycle: undefined };
+      props[kind] = self.expression(text.trim());
+      self.modeling.updateModdleProperties(self.element, definition, props);
+    }
+    this.container.appendChild(this.input("prop-timer-kind", "Timer-Art", current[0],
+      function (v) { current = [v]; write(v, value); }, { choices: kinds }));
+    this.container.appendChild(this.input("prop-timer", "Timer-Wert", value,
+      function (v) { value = v; write(current[0], v); }));
+  };
+
+  KimflowPanel.prototype.message = function (bo, holder) {
+    var self = this;
+    var ref = holder.messageRef;
+    this.container.appendChild(this.input("prop-message", "Nachricht (Name)", ref ? ref.name : "", function (v) {
+      var name = v.trim();
+      var definitions = self.modeler.getDefinitions();
+      var message = (definitions.rootElements || []).filter(function (e) {
+        return e.$type === "bpmn:Message" && e.name === name; })[0];
+      if (!message && name) {
+        message = self.moddle.create("bpmn:Message", { id: "Message_" + name.replace(/\W/g, "_"), name: name });
+        message.$parent = definitions;
+        definitions.rootElements.push(message);
+      }
+      self.modeling.updateModdleProperties(self.element, holder, { messageRef: message || undefined });
+    }));
+  };
+
+  window.KimflowPanel = KimflowPanel;
+})();

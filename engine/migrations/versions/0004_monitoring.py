@@ -36,12 +36,13 @@ def upgrade() -> None:
         batch_op.create_index('ix_steering_fact_case_kind', ['case_key', 'kind'], unique=False)
         batch_op.create_index('ix_steering_fact_instance_kind', ['instance_id', 'kind'], unique=False)
         batch_op.create_index('ix_steering_fact_kind_area_at', ['kind', 'area', 'at'], unique=False)
-        batch_op.create_index('ix_steering_fact_kind_at', ['kind', 'at'], unique=False)
+        batch_op.create_index('ix_steering_fact_kind_at_cover',
+                              ['kind', 'at', 'area', 'category', 'status', 'days', 'case_key'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('steering_fact', schema=None) as batch_op:
-        batch_op.drop_index('ix_steering_fact_kind_at')
+        batch_op.drop_index('ix_steering_fact_kind_at_cover')
         batch_op.drop_index('ix_steering_fact_kind_area_at')
         batch_op.drop_index('ix_steering_fact_instance_kind')
         batch_op.drop_index('ix_steering_fact_case_kind')

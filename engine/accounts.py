@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -59,6 +61,18 @@ class AuthResult:
                 AuthStatus.INVALID: "Benutzername oder Passwort ist falsch.",
                 AuthStatus.LOCKED: "Das Konto ist vorübergehend gesperrt.",
                 AuthStatus.INACTIVE: "Das Konto ist deaktiviert."}[self.status]
+
+
+@contextmanager
+def hash_cost(*, time_cost: int, memory_cost: int) -> Iterator[None]:
+    """Hash with other argon2 parameters inside the block (tests and demo seeding use cheap ones)."""
+    global _hasher
+    previous = _hasher
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1)
+    try:
+        yield
+    finally:
+        _hasher = previous
 
 
 def hash_password(password: str) -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from engine import audit, org
-from engine.accounts import AuthStatus
+from engine.accounts import AuthStatus, hash_cost
 
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "Rhein-Kreis-2026"
@@ -93,3 +93,11 @@ def test_short_passwords_duplicate_names_and_unknown_roles_are_refused(db, clerk
             org.create_user(session, clerk, "Doppelt", PASSWORD, actor="admin")
         with pytest.raises(org.AccountError, match="Rolle"):
             org.create_user(session, "x.y", "X", PASSWORD, actor="admin", role="chef")
+
+
+def test_hashes_made_with_cheaper_parameters_still_verify_and_are_upgraded_at_login(db):
+    with db.unit_of_work() as session, hash_cost(time_cost=1, memory_cost=1024):
+        org.create_user(session, "demo", "Demo", PASSWORD, actor="seed")
+    assert login(db, PASSWORD, username="demo")[0] is AuthStatus.OK
+    with db.reading() as session:
+        assert "m=1024," not in org.user_by_name(session, "demo").password_hash

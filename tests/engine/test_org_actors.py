@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from engine import audit, org
+from engine.accounts import hash_cost
 from engine.errors import NotFound
 from tests.engine.test_routing import seed_district
 
@@ -14,7 +15,7 @@ PASSWORD = "Rhein-Kreis-2026"
 
 @pytest.fixture
 def staff(db):
-    with db.unit_of_work() as session:
+    with db.unit_of_work() as session, hash_cost(time_cost=1, memory_cost=1024):
         seed_district(session)
         org.create_user(session, "s.mueller", "Sabine Müller", PASSWORD, actor="admin")
         org.create_user(session, "k.schmidt", "Kai Schmidt", PASSWORD, actor="admin", role="manager")

@@ -3,6 +3,7 @@
 import pytest
 
 from engine import org, queries
+from engine.accounts import hash_cost
 from engine.routing import area_code, make_area_resolver, make_unit_resolver
 from tests import bpmn_builder as b
 
@@ -96,3 +97,11 @@ def test_a_responsibility_must_name_a_unit_of_the_same_office(db, routed):
 def test_municipality_names_are_normalised_to_area_codes():
     assert [area_code(n) for n in ("Jüchen", " Neuss ", "Rommerskirchen", "")] == [
         "juechen", "neuss", "rommerskirchen", None]
+
+
+def make_staff(session, people: dict[str, str]) -> None:
+    """Create one user per (username -> unit code), each a member of that unit."""
+    with hash_cost(time_cost=1, memory_cost=1024):  # these tests are not about passwords
+        for username, unit in people.items():
+            org.create_user(session, username, username.title(), "Rhein-Kreis-2026", actor="admin")
+            org.add_membership(session, username, unit, actor="admin")

@@ -1,0 +1,10 @@
+"""Management workspace at /manage/: monitoring, incidents, heatmap and the steering report."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/manage", template_folder="templates")
+MANAGERS = ("manager", "admin")
+
+from web.manage import monitor_views, report_views  # noqa: E402,F401  (routes register on import)

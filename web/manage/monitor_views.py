@@ -1,0 +1,108 @@
+"""Instance list, instance page with admin actions, and incidents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from engine import clock, monitoring, org
+from engine.errors import KimflowError, NotFound
+from web.manage import MANAGERS, bp
+from web.security import current_actor, roles_required, services
+
+STATUSES = {"running": "läuft", "suspended": "angehalten", "error": "Fehler", "completed": "beendet",
+            "cancelled": "abgebrochen"}
+
+
+def _date(name: str) -> dt.datetime | None:
+    value = request.args.get(name, "").strip()
+    try:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC) if value else None
+    except ValueError:
+        return None
+
+
+def _filter() -> monitoring.InstanceFilter:
+    version = request.args.get("version", "")
+    return monitoring.InstanceFilter(
+        process_id=request.args.get("process") or None, version=int(version) if version.isdigit() else None,
+        status=request.args.get("status") or None, area=request.args.get("area") or None,
+        unit=request.args.get("unit") or None, started_from=_date("from"), started_to=_date("to"),
+        overdue=request.args.get("overdue") == "1", search=request.args.get("q") or None,
+        sort=request.args.get("sort", "-id"))
+
+
+@bp.get("/")
+@roles_required(*MANAGERS)
+def index():
+    """Show the management start page with the open incidents."""
+    with services().db.reading() as session:
+        incidents = monitoring.incident_list(session, limit=10)
+    return render_template("manage/index.html", incidents=incidents)
+
+
+@bp.get("/instances")
+@roles_required(*MANAGERS)
+def instances():
+    """List instances with filters, sort and pagination."""
+    page_no = max(1, request.args.get("page", 1, type=int))
+    with services().db.reading() as session:
+        page = monitoring.instance_list(session, _filter(), limit=50, offset=(page_no - 1) * 50)
+        options = monitoring.filter_options(session)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("manage/instances.html", page=page, page_no=page_no, options=options,
+                           statuses=STATUSES, args=args)
+
+
+@bp.get("/instances/<int:instance_id>")
+@roles_required(*MANAGERS)
+def instance(instance_id: int):
+    """Show an instance: diagram with the path taken, task history, timers, messages, incidents."""
+    try:
+        with services().db.reading() as session:
+            detail = monitoring.instance_detail(session, instance_id)
+    except NotFound:
+        abort(404)
+    data = services().engine.show(instance_id).data if "admin" in current_actor().roles else None
+    return render_template("manage/instance.html", d=detail, data=data, statuses=STATUSES)
+
+
+ACTIONS = ("suspend", "resume", "cancel", "retry")
+
+
+@bp.post("/instances/<int:instance_id>/<action>")
+@roles_required(*MANAGERS)
+def act(instance_id: int, action: str):
+    """Suspend, resume, cancel or retry an instance, or correct a value or reassign a task, with a reason."""
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        flash("Bitte eine Begründung angeben; sie wird protokolliert.", "error")
+        return redirect(url_for("manage.instance", instance_id=instance_id))
+    engine, actor = services().engine, current_actor()
+    try:
+        if action in ACTIONS:
+            getattr(engine, action)(instance_id, actor=actor, reason=reason)
+        elif action == "set-data":
+            engine.set_data(instance_id, actor=actor, reason=reason,
+                            values={request.form["field"].strip(): request.form.get("value", "")})
+        elif action == "reassign":
+            with services().db.reading() as session:
+                colleague = org.actor_for(session, request.form["to"].strip(), clock.now())
+            engine.delegate(request.form["task_id"], actor=actor, reason=reason, to=colleague)
+        else:
+            abort(404)
+        flash("Aktion ausgeführt und protokolliert.", "success")
+    except (KimflowError, KeyError, LookupError) as err:
+        flash(str(err) or "Aktion nicht möglich.", "error")
+    return redirect(url_for("manage.instance", instance_id=instance_id))
+
+
+@bp.get("/incidents")
+@roles_required(*MANAGERS)
+def incidents():
+    """List instances in error with element and message."""
+    show_all = request.args.get("all") == "1"
+    with services().db.reading() as session:
+        rows = monitoring.incident_list(session, open_only=not show_all)
+    return render_template("manage/incidents.html", incidents=rows, show_all=show_all)

@@ -1,0 +1,120 @@
+"""The designer in Debian's Chromium: model a new user task, fix a validation error, deploy, run it."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine import org, queries
+from engine.actors import Actor
+from web.app import create_app
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+DIAGRAM = ROOT / "tests" / "scenarios" / "antrag.bpmn"
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "geheim-geheim-42"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+SYSTEM = Actor.system_actor("test")
+
+
+@pytest.fixture
+def server(db, database_url):
+    """Serve the app on a free local port for the browser."""
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e-secret", "TESTING": True})
+    services = app.extensions["kimflow"]
+    with services.db.unit_of_work() as session:
+        org.create_user(session, "d.berg", "Dana Berg", PASSWORD, actor="test", role="designer")
+    services.engine.deploy({"antrag.bpmn": DIAGRAM.read_bytes()}, actor=SYSTEM)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", services
+    httpd.shutdown()
+    thread.join()
+    services.db.engine.dispose()
+
+
+@pytest.fixture
+def page():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's Chromium is not installed")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def _sign_in(page, base: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", "d.berg")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _add_user_task_after_gateway(page) -> None:
+    page.click('.djs-element[data-element-id="gw"]')
+    page.click('.djs-context-pad .entry[data-action="append.append-task"]')
+    page.keyboard.press("Escape")  # leave the label editor the new task opens with
+    page.click('.djs-context-pad .entry[data-action="replace"]')
+    page.click('.djs-popup .entry[data-id="replace-with-user-task"]')
+    page.fill("#prop-id", "pruefen")
+    page.fill("#prop-name", "Kleinbetrag prüfen")
+    page.fill("#prop-candidateGroups", "sozialamt")
+    page.press("#prop-candidateGroups", "Tab")
+    page.click("#prop-add-field")
+    page.fill("#field-0-id", "geprueft")
+    page.fill("#field-0-label", "Geprüft am")
+    page.press("#field-0-label", "Tab")
+
+
+def test_designer_adds_a_user_task_fixes_a_missing_condition_deploys_and_an_instance_reaches_it(server, page):
+    base, services = server
+    _sign_in(page, base)
+    page.goto(base + "/designer/process/antrag/")
+    page.wait_for_selector("#designer[data-ready=true]")
+    _add_user_task_after_gateway(page)
+
+    page.click("#btn-save")
+    page.wait_for_selector("#message:has-text('Gespeichert')")
+    marker = page.wait_for_selector(".djs-element.kf-error")
+    flow_id = marker.get_attribute("data-element-id")
+    problem = page.locator(f'#problems li[data-element-id="{flow_id}"]')
+    assert "Bedingung" in problem.inner_text()
+    page.locator(".kf-problem").first.hover()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "designer-validation-marker.png"), full_page=True)
+
+    problem.click()  # selects the flow on the diagram
+    page.fill("#prop-condition", "${amount < 10}")
+    page.press("#prop-condition", "Tab")
+    page.click("#btn-save")
+    page.locator("#message", has_text=re.compile(r"^Gespeichert\.$")).wait_for()
+    assert page.locator(".djs-element.kf-error").count() == 0, page.inner_text("#problems")
+
+    page.click("#btn-deploy")
+    page.wait_for_selector("#message:has-text('Bereitgestellt: antrag Version 2')")
+    page.screenshot(path=str(ARTIFACTS / "designer-deployed.png"), full_page=True)
+
+    engine = services.engine
+    instance = engine.start("antrag", actor=SYSTEM)
+    with services.db.reading() as session:
+        record = queries.open_tasks(session, instance_id=instance)[0]
+    engine.complete(record.id, actor=SYSTEM, data={"amount": 5})
+    with services.db.reading() as session:
+        [task] = queries.open_tasks(session, instance_id=instance)
+    assert (task.element_id, task.name, task.office) == ("pruefen", "Kleinbetrag prüfen", "sozialamt")
+    form, _data = engine.task_form(task.id)
+    assert [field.id for field in form.fields] == ["geprueft"]

@@ -70,7 +70,9 @@ class InstanceAdmin:
                     task.data.update(dict(data or {}))
                     task._set_state(TaskState.READY)
                 if not failed and data:
-                    (workflow.last_task or workflow.task_tree).data.update(dict(data))
+                    # The failure was outside a task (e.g. a due-date expression): correct the waiting tasks.
+                    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+                        task.data.update(dict(data))
                 row.status, row.error_element, row.error_message = "running", None, None
                 for incident in session.scalars(select(Incident).where(Incident.instance_id == row.id,
                                                                        Incident.resolved_at.is_(None))):

@@ -42,6 +42,10 @@ class LoadedSpec:
     spec: object
     subprocess_specs: dict
     version_id: int
+    initiator_variable: str | None = None  # camunda:initiator: where the starting user's name goes
+
+
+INITIATOR = re.compile(r'<[\w:]*startEvent[^>]*camunda:initiator="([A-Za-z_]\w*)"')
 
 
 def _as_text(content: bytes | str) -> str:
@@ -169,7 +173,9 @@ class DefinitionLibrary:
                 self._cache.move_to_end(row.id)
                 return cached
         bundle = parse_bundle(row.files)
-        loaded = LoadedSpec(bundle.spec(row.process_id), bundle.subprocess_specs(row.process_id), row.id)
+        initiator = next((m.group(1) for text in row.files.values() if f'id="{row.process_id}"' in text
+                          for m in [INITIATOR.search(text)] if m), None)
+        loaded = LoadedSpec(bundle.spec(row.process_id), bundle.subprocess_specs(row.process_id), row.id, initiator)
         with self._lock:
             self._cache[row.id] = loaded
             while len(self._cache) > self._cache_size:

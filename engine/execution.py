@@ -41,9 +41,11 @@ class Executor:
         self.serializer = StateSerializer()
         self.script_engine = SandboxedScriptEngine(extensions.script_functions)
 
-    def new_workflow(self, definition: DefinitionVersion, data: dict[str, Any]) -> BpmnWorkflow:
+    def new_workflow(self, definition: DefinitionVersion, data: dict[str, Any], initiator: str | None = None):
         loaded = self.library.load(definition)
         workflow = KimflowWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine)
+        if loaded.initiator_variable and initiator:
+            workflow.task_tree.data[loaded.initiator_variable] = initiator
         workflow.task_tree.data.update(data)
         return workflow
 
@@ -62,25 +64,25 @@ class Executor:
         outcome = Outcome()
         try:
             waiting = self._run(session, row, workflow)
+            context = self.context(session, row, workflow)
+            if self.extensions.area_resolver is not None:
+                row.area = self.extensions.area_resolver(context) or row.area
+            if workflow.completed:
+                self._complete(session, row, context, actor)
+            elif not waiting.anything:
+                self._stall(session, row, workflow, actor)
+            else:
+                row.status = "running" if row.status in ("running", "error") else row.status
+                changes = projection.sync(session, row, workflow, waiting, self.extensions, context, fresh=fresh)
+                outcome.created_tasks = changes["created"]
+                for task in changes["created"]:
+                    self.extensions.emit("task_created", context, {"task": task})
+                for task in changes["cancelled"]:
+                    self.extensions.emit("task_cancelled", context, {"task": task})
         except (SpiffWorkflowException, WorkflowException, Exception) as err:  # noqa: BLE001
             self._fail(session, row, workflow, err, actor)
             self._persist(row, workflow)
             return outcome
-        context = self.context(session, row, workflow)
-        if self.extensions.area_resolver is not None:
-            row.area = self.extensions.area_resolver(context) or row.area
-        if workflow.completed:
-            self._complete(session, row, context, actor)
-        elif not waiting.anything:
-            self._stall(session, row, workflow, actor)
-        else:
-            row.status = "running" if row.status in ("running", "error") else row.status
-            changes = projection.sync(session, row, workflow, waiting, self.extensions, context, fresh=fresh)
-            outcome.created_tasks = changes["created"]
-            for task in changes["created"]:
-                self.extensions.emit("task_created", context, {"task": task})
-            for task in changes["cancelled"]:
-                self.extensions.emit("task_cancelled", context, {"task": task})
         outcome.events = workflow.get_events()
         self._persist(row, workflow)
         return outcome

@@ -70,8 +70,8 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_office_status_created", "office", "status", "created_at"),
-        Index("ix_human_task_unit_status_created", "unit", "status", "created_at"),
+        Index("ix_human_task_office_status_created", "office", "status", "created_at", "id"),
+        Index("ix_human_task_unit_status_created", "unit", "status", "created_at", "id"),
         Index("ix_human_task_status_due", "status", "due_at"),
         Index("ix_human_task_claimed_status", "claimed_by", "status"),
         Index("ix_human_task_completed_by_at", "completed_by", "completed_at"),

@@ -138,6 +138,14 @@ def _new_human_task(row, task, extensions, context, now) -> HumanTask:
         status="open", created_at=now)
 
 
+class TaskAttributeError(Exception):
+    """A designer-written task attribute (assignee, due date, priority, ...) could not be evaluated."""
+
+    def __init__(self, element_id: str, message: str):
+        super().__init__(message)
+        self.element_id = element_id
+
+
 class _Evaluator:
     """Evaluate designer-written task attributes (literal or expression) in the task's context."""
 
@@ -149,8 +157,11 @@ class _Evaluator:
             return None
         text = str(text).strip()
         if text.startswith("${") and text.endswith("}"):
-            text = text[2:-1]
-            return self.task.workflow.script_engine.evaluate(self.task, text)
+            try:
+                return self.task.workflow.script_engine.evaluate(self.task, text[2:-1])
+            except Exception as err:  # noqa: BLE001 - reported as an incident on this element
+                element = self.task.task_spec.bpmn_id or self.task.task_spec.name
+                raise TaskAttributeError(element, f"Ausdruck {text} der Aufgabe {element!r}: {err}") from err
         return text
 
     def text(self, text: str | None) -> str | None:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import HumanTask, ProcessInstance
@@ -33,12 +33,25 @@ class TaskFilter:
     sort: str = "created"
 
 
+# Counting every row of a huge office costs more than the page itself; badges show "1.000+" instead.
+COUNT_CAP = 1000
+
+
 @dataclass
 class Page:
     items: list = field(default_factory=list)
     total: int = 0
     limit: int = 50
     offset: int = 0
+    total_capped: bool = False  # True when there are more than `total` rows
+
+
+def capped_count(session: Session, query: Select, cap: int | None = None) -> tuple[int, bool]:
+    """Count the query's rows up to `cap` + 1; return (count, whether the cap was exceeded)."""
+    cap = cap or COUNT_CAP
+    limited = query.order_by(None).with_only_columns(HumanTask.id).limit(cap + 1).subquery()
+    count = session.scalar(select(func.count()).select_from(limited)) or 0
+    return min(count, cap), count > cap
 
 
 def _filtered(query: Select, flt: TaskFilter | None) -> Select:
@@ -63,10 +76,10 @@ def _filtered(query: Select, flt: TaskFilter | None) -> Select:
 
 def _page(session: Session, query: Select, flt: TaskFilter | None, limit: int, offset: int) -> Page:
     query = _filtered(query, flt)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total, capped = capped_count(session, query)
     order = SORTS.get(flt.sort if flt else "created", SORTS["created"])
     items = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
-    return Page(items, total, limit, offset)
+    return Page(items, total, limit, offset, capped)
 
 
 def office_queue(session: Session, *, offices: Collection[str] = (), units: Collection[str] = (),
@@ -84,9 +97,18 @@ def office_queue(session: Session, *, offices: Collection[str] = (), units: Coll
 
 
 def office_open_tasks(session: Session, office: str, *, limit: int = 50, offset: int = 0) -> Page:
-    """Open tasks of one office (claimed or not), oldest first, with the total count."""
-    query = select(HumanTask).where(HumanTask.office == office, HumanTask.status.in_(("open", "claimed")))
-    return _page(session, query, None, limit, offset)
+    """Open tasks of one office (claimed or not), oldest first, with the (capped) total count."""
+    # One index range per status, each already in created order, merged: no sort over the whole office.
+    per_status = [select(HumanTask.id, HumanTask.created_at).where(HumanTask.office == office, HumanTask.status == st)
+                  .order_by(HumanTask.created_at, HumanTask.id).limit(offset + limit).subquery()
+                  for st in ("open", "claimed")]
+    merged = union_all(*(select(sub.c.id, sub.c.created_at) for sub in per_status)).subquery()
+    ids = [row.id for row in session.execute(select(merged.c.id).order_by(merged.c.created_at, merged.c.id)
+                                             .limit(limit).offset(offset))]
+    rows = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)))} if ids else {}
+    everything = select(HumanTask).where(HumanTask.office == office, HumanTask.status.in_(("open", "claimed")))
+    total, capped = capped_count(session, everything)
+    return Page([rows[i] for i in ids], total, limit, offset, capped)
 
 
 def my_tasks(session: Session, user: str, *, flt: TaskFilter | None = None, limit: int = 50,

@@ -89,7 +89,7 @@ class ProcessEngine(InstanceAdmin, Correlation):
     def _start(self, session: Session, request: StartRequest, actor: Actor) -> ProcessInstance:
         process_id, business_key, case_ref = request.process_id, request.business_key, request.case_ref
         definition = self.library.get(session, process_id, request.version)
-        workflow = self.executor.new_workflow(definition, dict(request.data))
+        workflow = self.executor.new_workflow(definition, dict(request.data), initiator=actor.name)
         now = clock.now()
         row = ProcessInstance(process_id=process_id, definition_version_id=definition.id,
                               version=definition.version, business_key=business_key, case_ref=case_ref,

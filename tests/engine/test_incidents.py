@@ -65,3 +65,18 @@ def engine_tasks(db, instance_id):
 
     with db.reading() as session:
         return queries.open_tasks(session, instance_id=instance_id)
+
+
+def test_a_failing_assignee_expression_is_an_incident_and_the_initiator_is_known(engine, system, db):
+    diagram = build("assign", [("start", "s"), user("u", "Prüfen", "abh", assignee="${reviewer}"), ("end", "e")],
+                    [("s", "u"), ("u", "e")])
+    engine.deploy({"assign.bpmn": diagram.replace('<bpmn:startEvent id="s" />',
+                                                  '<bpmn:startEvent id="s" camunda:initiator="starter" />')},
+                  actor=system)
+    failed = engine.start("assign", actor=system)
+    view = engine.show(failed)
+    assert (view.status, view.error_element) == ("error", "u")
+    assert "reviewer" in view.error_message and view.data["starter"] == "test"
+    assert engine.retry(failed, actor=system, data={"reviewer": "m.klein"}) == "running"
+    [task] = engine_tasks(db, failed)
+    assert task.assignee == "m.klein"

@@ -110,9 +110,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_human_task_claimed_status', ['claimed_by', 'status'], unique=False)
         batch_op.create_index('ix_human_task_completed_by_at', ['completed_by', 'completed_at'], unique=False)
         batch_op.create_index('ix_human_task_instance_status', ['instance_id', 'status'], unique=False)
-        batch_op.create_index('ix_human_task_office_status_created', ['office', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_human_task_office_status_created', ['office', 'status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_human_task_status_due', ['status', 'due_at'], unique=False)
-        batch_op.create_index('ix_human_task_unit_status_created', ['unit', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_human_task_unit_status_created', ['unit', 'status', 'created_at', 'id'], unique=False)
 
     op.create_table('incident',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -1,0 +1,101 @@
+"""The management views in Debian's Chromium: the heatmap on the diagram and the steering report with charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine import clock, org, queries
+from engine.actors import Actor
+from tests.engine.report_data import seed
+from web.app import create_app
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DIAGRAM = ROOT / "tests" / "scenarios" / "antrag.bpmn"  # a diagram with layout, so the viewer can draw it
+PASSWORD = "geheim-geheim-42"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+SYSTEM = Actor.system_actor("test")
+
+
+def _work(services) -> None:
+    """Run a few instances so the heatmap has open tokens and durations."""
+    services.engine.deploy({"antrag.bpmn": DIAGRAM.read_bytes()}, actor=SYSTEM)
+    start = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
+    for n in range(6):
+        with clock.frozen(start):
+            instance_id = services.engine.start("antrag", actor=SYSTEM, business_key=f"AZ-{n}")
+        with services.db.reading() as session:
+            [task] = queries.open_tasks(session, instance_id=instance_id)
+        with clock.frozen(start + dt.timedelta(hours=2 + 5 * n)):
+            services.engine.complete(task.id, actor=SYSTEM, data={"amount": 500})
+
+
+@pytest.fixture
+def server(db, database_url):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e-secret", "TESTING": True})
+    services = app.extensions["kimflow"]
+    with services.db.unit_of_work() as session:
+        org.create_user(session, "m.manager", "Maria Manager", PASSWORD, actor="test", role="manager")
+        seed(session)
+    _work(services)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()
+    services.db.engine.dispose()
+
+
+@pytest.fixture
+def page():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's Chromium is not installed")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def _sign_in(page, base: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", "m.manager")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_the_heatmap_draws_open_tokens_and_durations_on_the_diagram(server, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    _sign_in(page, server)
+    page.goto(server + "/manage/heatmap")
+    page.wait_for_selector("#diagram[data-loaded=true]")
+    assert page.locator(".heat-badge").count() >= 2
+    assert page.locator(".djs-element.heat-4").count() == 1  # the slowest element is the darkest
+    page.screenshot(path=str(ARTIFACTS / "manage_heatmap.png"), full_page=True)
+
+
+def test_the_steering_report_shows_tables_with_charts_and_suppressed_cells(server, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    _sign_in(page, server)
+    page.goto(server + "/manage/report?period=2026-03")
+    page.wait_for_selector("#caseload canvas[data-drawn=true]")
+    assert page.locator("td.suppressed").count() > 0
+    assert page.locator("#caseload tbody tr").first.inner_text().startswith("Neuss")
+    page.screenshot(path=str(ARTIFACTS / "manage_report.png"), full_page=True)
+    page.emulate_media(media="print")
+    assert not page.locator("form.filters").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "manage_report_print.png"), full_page=True)

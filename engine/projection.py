@@ -113,7 +113,8 @@ def _sync_human_tasks(session, row, waiting, extensions, context, fresh):
         created.append(human)
     cancelled = []
     for task_id, human in existing.items():
-        if task_id not in ready:
+        # Rows changed in this transaction but not flushed yet (the task just completed) keep their new status.
+        if task_id not in ready and human.status in OPEN_STATES:
             human.status = "cancelled"
             human.completed_at = now
             cancelled.append(human)

@@ -109,3 +109,13 @@ def test_the_audit_log_records_start_claim_and_completion(engine, db, started):
         rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == started)).all()
     assert events[:3] == [("test", "instance_started"), ("s.mueller", "task_claimed"), ("s.mueller", "task_completed")]
     assert {r.status for r in rows} == {"completed"}
+
+
+def test_a_completed_task_stays_completed_while_the_process_moves_on(engine, db, started):
+    task = open_task(db, started)
+    engine.complete(task.id, actor=CLERK, data={"amount": 250})
+    with db.reading() as session:
+        row = session.get(HumanTask, task.id)
+    assert (row.status, row.completed_by) == ("completed", "s.mueller")
+    with db.reading() as session:
+        assert queries.completed_by(session, "s.mueller").total == 1

@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
-from engine.case_models import Case, CaseRefCounter
-from engine.localtime import local_date
+from engine import audit, cases
+from engine.case_models import Case
 from engine.models import ProcessInstance
 from engine.registry import InstanceContext
 from engine.routing import area_code
@@ -33,28 +32,13 @@ def link_instance(event: str, context: InstanceContext, payload: dict[str, Any])
 
 
 def create_case(session: Session, data: dict[str, Any], *, actor: str) -> Case:
-    """Create a case for the person described in `data` with the next case number of the year."""
-    now = clock.now()
-    case = Case(case_ref=next_case_ref(session, local_date(now).year), given_name=data.get("given_name"),
-                family_name=data.get("family_name"), birth_date=_date_or_none(data.get("birth_date")),
-                nationality=data.get("nationality"), languages=_languages(data),
-                area=area_code(data.get("municipality")), household=list(data.get("household") or []),
-                referral_source=data.get("source"), profile={}, status="open", opened_by=actor, opened_at=now)
-    session.add(case)
-    session.flush()
-    audit.record(session, actor, "case_opened", case_ref=case.case_ref, area=case.area)
-    return case
-
-
-def next_case_ref(session: Session, year: int) -> str:
-    """Return the next pseudonymous case number of `year` (K-2026-00042)."""
-    counter = session.get(CaseRefCounter, year, with_for_update=True)
-    if counter is None:
-        counter = CaseRefCounter(year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return f"K-{year}-{counter.last:05d}"
+    """Open a case for the person described in the start data."""
+    person = {"given_name": data.get("given_name"), "family_name": data.get("family_name"),
+              "birth_date": _date_or_none(data.get("birth_date")), "nationality": data.get("nationality"),
+              "languages": _languages(data), "household": list(data.get("household") or []),
+              "referral_source": data.get("source")}
+    return cases.open_case(session, actor=actor, area=area_code(data.get("municipality")),
+                           **{k: v for k, v in person.items() if v not in (None, "", [])})
 
 
 def case_of(context: InstanceContext) -> Case | None:
@@ -98,11 +82,9 @@ def apply_profile(case: Case, data: dict[str, Any]) -> None:
 
 
 def close_case(case: Case, reason: str | None, *, actor: str, session: Session) -> None:
-    """Mark the case closed with its reason."""
-    if case.status == "closed":
-        return
-    case.status, case.closed_at, case.closure_reason = "closed", clock.now(), reason
-    audit.record(session, actor, "case_closed", case_ref=case.case_ref, reason=reason)
+    """Mark the case closed with its reason (once)."""
+    if case.status != "closed":
+        cases.close_case(session, case.case_ref, reason or "goals_met", actor=actor)
 
 
 def _languages(data: dict[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+from engine import audit, clock, consent
 from engine.case_models import CATEGORIES, Case, Consent, Deadline
 from engine.localtime import local_date
 from workflows.dates import as_date
@@ -75,20 +75,15 @@ def record_consents(session: Session, case_ref: str, data: dict[str, Any], *, ac
     if not data.get("consent_given"):
         return []
     categories = parse_categories(data.get("consent_categories"), bool(data.get("health_data_consent")))
-    now = clock.now()
+    today = local_date(clock.now())
     rows = []
     for office in OFFICES_ASKED:
-        if not data.get(f"consent_{office}"):
-            continue
-        row = Consent(case_ref=case_ref, office=office, data_categories=categories,
-                      purpose=data.get("consent_purpose") or "Abstimmung im KIM-Fallmanagement",
-                      mutual=data.get("consent_direction") == "mutual",
-                      health_data=bool(data.get("health_data_consent")), legal_basis=None,
-                      valid_from=local_date(now), valid_until=_date(data.get("consent_valid_until")),
-                      recorded_by=actor, recorded_at=now, language_version=data.get("consent_language"))
-        session.add(row)
-        rows.append(row)
-        audit.record(session, actor, "consent_recorded", case_ref=case_ref, office=office, categories=categories)
+        if data.get(f"consent_{office}"):
+            rows.append(consent.record_consent(
+                session, case_ref, office, categories,
+                data.get("consent_purpose") or "Abstimmung im KIM-Fallmanagement", actor=actor, valid_from=today,
+                valid_until=_date(data.get("consent_valid_until")), mutual=data.get("consent_direction") == "mutual",
+                health_data=bool(data.get("health_data_consent")), language_version=data.get("consent_language")))
     return rows
 
 

@@ -118,3 +118,24 @@ def test_designer_adds_a_user_task_fixes_a_missing_condition_deploys_and_an_inst
     assert (task.element_id, task.name, task.office) == ("pruefen", "Kleinbetrag prüfen", "sozialamt")
     form, _data = engine.task_form(task.id)
     assert [field.id for field in form.fields] == ["geprueft"]
+
+
+def test_designer_edits_a_new_decision_table_and_sees_a_version_diff_on_the_diagram(server, page):
+    base, services = server
+    changed = DIAGRAM.read_text().replace('camunda:candidateGroups="jobcenter"', 'camunda:candidateGroups="abh"')
+    services.engine.deploy({"antrag.bpmn": changed}, actor=SYSTEM)
+    _sign_in(page, base)
+    page.goto(base + "/designer/")
+    page.select_option("#new-kind", "decision")
+    page.fill("#new-id", "zustaendigkeit")
+    page.fill("#new-name", "Zuständigkeit")
+    page.click("text=Entwurf anlegen")
+    page.wait_for_selector("#designer[data-ready=true]")
+    page.wait_for_selector(".tjs-table")
+    page.click("#btn-save")
+    page.wait_for_selector("#message:has-text('Gespeichert')")
+
+    page.goto(base + "/designer/process/antrag/vergleich?von=1&nach=2")
+    page.wait_for_selector("#diff-canvas[data-ready=true]")
+    assert page.locator('.djs-element.kf-changed[data-element-id="decide"]').count() == 1
+    page.screenshot(path=str(ARTIFACTS / "designer-version-diff.png"), full_page=True)

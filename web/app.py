@@ -103,7 +103,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, staff_bp, admin_bp):
         app.register_blueprint(blueprint)
-    for name in OPTIONAL_BLUEPRINTS:
+    for name in app.config.get("OPTIONAL_BLUEPRINTS", OPTIONAL_BLUEPRINTS):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:

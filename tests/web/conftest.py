@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from engine import org
 from engine.org_models import Unit
 from web.app import create_app
 
+_CORE_ONLY = {"OPTIONAL_BLUEPRINTS": ()} if os.environ.get("CORE_ONLY") else {}
 PASSWORD = "geheim-geheim-42"
 UNITS = {
     "sozialamt_neuss": ("Sozialamt Neuss", "sozialamt"),
@@ -20,11 +22,16 @@ UNITS = {
 }
 
 
+def web_config(database_url: str) -> dict:
+    """Return the app overrides of the web tests (CSRF off; tests of CSRF switch it on)."""
+    return {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+            **_CORE_ONLY}
+
+
 @pytest.fixture
 def app(db, database_url):
     """Yield the web app on the emptied test database."""
-    application = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                              "WTF_CSRF_ENABLED": False})
+    application = create_app(web_config(database_url))
     yield application
     application.extensions["kimflow"].db.engine.dispose()
 
@@ -75,3 +82,12 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+@pytest.fixture
+def scene(services):
+    """Seed the district, the clerks of tests.web.scenario and a benefit transfer waiting at the Sozialamt."""
+    from tests.web import scenario
+
+    scenario.seed_people(services.engine)
+    return scenario.benefit_transfer_at_sozialamt(services.engine)

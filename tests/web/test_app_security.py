@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.web.conftest import csrf_token
+from tests.web.conftest import csrf_token, web_config
 from web.app import create_app
 
 
@@ -25,7 +25,7 @@ def test_pages_contain_no_inline_script(app):
 
 @pytest.fixture
 def csrf_app(db, database_url):
-    application = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "x"})
+    application = create_app({**web_config(database_url), "WTF_CSRF_ENABLED": True})
     yield application
     application.extensions["kimflow"].db.engine.dispose()
 

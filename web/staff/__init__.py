@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from web.staff import case_views, inbox_views, task_views  # noqa: E402,F401  (views register on bp)
+from web.staff import case_views, inbox_views, labels, task_views  # noqa: E402,F401  (views register on bp)
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    from web.staff.case_access import display_fields
+
+    return {"case_fields": display_fields, "action_labels": labels.ACTIONS}

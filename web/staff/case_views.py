@@ -1,1 +1,162 @@
-"""Case file views."""
+"""The case file: released master data, consents, deadlines, open tasks, timeline, notes and documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import cases, clock, consent
+from engine.case_models import CATEGORIES
+from engine.errors import KimflowError, NotFound
+from web.security import current_actor, deny, roles_required, services
+from web.staff import bp, case_access, timeline
+from web.staff.uploads import UploadRefused, check_upload
+
+STAFF = ("staff", "admin")
+
+
+@bp.route("/fall/<case_ref>")
+@roles_required(*STAFF)
+def case_file(case_ref: str):
+    """Show the person-centred case file as far as the user's unit may see it."""
+    view = case_access.case_or_404(case_ref)
+    actor = current_actor()
+    with services().db.reading() as session:
+        tasks = cases.case_tasks(session, case_ref)
+        if not view.full:
+            tasks = [t for t in tasks if t.unit in actor.units or (t.unit is None and t.office in actor.offices)]
+        context = {
+            "consents": consent.list_consents(session, case_ref) if view.full else [],
+            "deadlines": cases.list_deadlines(session, case_ref) if view.full or view.sees("aufenthalt") else [],
+            "tasks": tasks,
+            "entries": timeline.entries(session, case_ref, actor, full=view.full),
+            "notes": cases.list_notes(session, case_ref),
+            "documents": cases.list_documents(session, case_ref),
+        }
+    return render_template("staff/case.html", view=view, fields=case_access.display_fields(view),
+                           manages=case_access.manages(view), categories=CATEGORIES,
+                           category_labels=case_access.CATEGORY_LABELS, today=dt.date.today(), **context)
+
+
+def _back_to_case(case_ref: str):
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("staff.case_file", case_ref=case_ref))
+
+
+@bp.route("/fall/<case_ref>/notiz", methods=["POST"])
+@roles_required(*STAFF)
+def add_note(case_ref: str):
+    """Add a comment to the case."""
+    case_access.case_or_404(case_ref)
+    text = request.form.get("text", "").strip()
+    if not text:
+        flash(_("Bitte einen Kommentar eingeben."), "error")
+    else:
+        with services().db.unit_of_work() as session:
+            cases.add_note(session, case_ref, text[:5000], actor=current_actor().name)
+        flash(_("Der Kommentar wurde gespeichert."), "success")
+    return _back_to_case(case_ref)
+
+
+@bp.route("/fall/<case_ref>/dokument", methods=["POST"])
+@roles_required(*STAFF)
+def upload(case_ref: str):
+    """Store an uploaded PDF or image with its checksum."""
+    case_access.case_or_404(case_ref)
+    file = request.files.get("datei")
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    content = file.stream.read(limit + 1) if file else b""
+    try:
+        filename, content_type = check_upload(file.filename if file else "", content, limit)
+    except UploadRefused as err:
+        flash(str(err), "error")
+        return _back_to_case(case_ref)
+    with services().db.unit_of_work() as session:
+        cases.add_document(session, case_ref, filename, content_type, content, actor=current_actor().name)
+    flash(_("Das Dokument »%(name)s« wurde gespeichert.", name=filename), "success")
+    return _back_to_case(case_ref)
+
+
+@bp.route("/fall/<case_ref>/dokument/<int:document_id>")
+@roles_required(*STAFF)
+def download(case_ref: str, document_id: int):
+    """Send a document of the case (audited)."""
+    case_access.case_or_404(case_ref)
+    try:
+        with services().db.unit_of_work() as session:
+            document = cases.get_document(session, case_ref, document_id, actor=current_actor().name)
+            content, filename, content_type = document.content, document.filename, document.content_type
+    except NotFound:
+        abort(404)
+    except KimflowError as err:
+        flash(str(err), "error")
+        return redirect(url_for("staff.case_file", case_ref=case_ref))
+    response = Response(content, mimetype=content_type)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _managed_case(case_ref: str):
+    view = case_access.case_or_404(case_ref)
+    if not case_access.manages(view):
+        deny("consent_change_not_case_management", case_ref=case_ref)
+    return view
+
+
+@bp.route("/fall/<case_ref>/einwilligung", methods=["POST"])
+@roles_required(*STAFF)
+def add_consent(case_ref: str):
+    """Record a consent (case management only)."""
+    _managed_case(case_ref)
+    form = request.form
+    try:
+        valid_from = dt.date.fromisoformat(form.get("gueltig_ab") or clock.now().date().isoformat())
+        valid_until = dt.date.fromisoformat(form["gueltig_bis"]) if form.get("gueltig_bis") else None
+        with services().db.unit_of_work() as session:
+            consent.record_consent(
+                session, case_ref, form.get("stelle", "").strip(), form.getlist("kategorien"),
+                form.get("zweck", "").strip() or "Kommunales Integrationsmanagement",
+                actor=current_actor().name, valid_from=valid_from, valid_until=valid_until,
+                mutual=form.get("gegenseitig") == "1", health_data=form.get("gesundheit") == "1")
+    except (ValueError, KimflowError) as err:
+        flash(_("Die Einwilligung wurde nicht gespeichert: %(reason)s", reason=str(err)), "error")
+    else:
+        flash(_("Die Einwilligung wurde gespeichert."), "success")
+    return _back_to_case(case_ref)
+
+
+@bp.route("/fall/<case_ref>/einwilligung/<int:consent_id>/widerruf", methods=["POST"])
+@roles_required(*STAFF)
+def revoke(case_ref: str, consent_id: int):
+    """Revoke a consent with immediate effect; open requests to that office are withdrawn."""
+    _managed_case(case_ref)
+    with services().db.reading() as session:
+        row = next((c for c in consent.list_consents(session, case_ref) if c.id == consent_id), None)
+    if row is None:
+        abort(404)
+    withdrawn = consent.revoke_consent(services().engine, consent_id, actor=current_actor(),
+                                       reason=request.form.get("grund", "")[:300])
+    flash(_("Die Einwilligung wurde widerrufen; %(n)d offene Anfrage(n) wurden zurückgezogen.", n=len(withdrawn)),
+          "success")
+    return _back_to_case(case_ref)
+
+
+@bp.route("/fall/<case_ref>/frist/<int:deadline_id>/erledigt", methods=["POST"])
+@roles_required(*STAFF)
+def deadline_done(case_ref: str, deadline_id: int):
+    """Mark a deadline of the register as dealt with."""
+    view = case_access.case_or_404(case_ref)
+    if not view.full:
+        deny("deadline_change_not_case_management", case_ref=case_ref)
+    with services().db.unit_of_work() as session:
+        if not any(d.id == deadline_id for d in cases.list_deadlines(session, case_ref)):
+            abort(404)
+        cases.complete_deadline(session, deadline_id, actor=current_actor().name)
+    flash(_("Die Frist ist als erledigt markiert."), "success")
+    return _back_to_case(case_ref)

@@ -1,0 +1,69 @@
+"""Case data as the signed-in user may see it: every read goes through engine.case_visibility (audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+
+from engine import clock
+from engine.case_visibility import CaseView, visible_case
+from engine.errors import NotFound
+from web.i18n import date_text
+from web.security import current_actor, services
+
+CASE_MANAGEMENT = "kim_cm"
+FIELD_LABELS = {
+    "given_name": _l("Vorname"), "family_name": _l("Familienname"), "birth_date": _l("Geburtsdatum"),
+    "nationality": _l("Staatsangehörigkeit"), "household": _l("Haushalt"), "residence_status": _l("Aufenthaltsstatus"),
+    "languages": _l("Sprachen"), "referral_source": _l("Zugang über"), "closure_reason": _l("Abschlussgrund"),
+    "retention_until": _l("Aufbewahrung bis"),
+}
+CATEGORY_LABELS = {
+    "stammdaten": _l("Stammdaten"), "aufenthalt": _l("Aufenthalt"), "leistungen": _l("Leistungen"),
+    "gesundheit": _l("Gesundheit"), "arbeit": _l("Arbeit"), "sprache": _l("Sprache"),
+}
+
+
+def case_or_404(case_ref: str) -> CaseView:
+    """Return what the user may see of the case; a refusal is audited by the engine and answered with 404."""
+    try:
+        with services().db.unit_of_work() as session:
+            return visible_case(session, case_ref, current_actor(), clock.now())
+    except NotFound:
+        abort(404)
+
+
+def summary(case_ref: str) -> CaseView | None:
+    """Return the case summary for a task page, or None when nothing of the case is released."""
+    try:
+        with services().db.unit_of_work() as session:
+            return visible_case(session, case_ref, current_actor(), clock.now())
+    except NotFound:
+        return None
+
+
+def manages(view: CaseView) -> bool:
+    """Tell whether the user is the case management of this case (may edit consents)."""
+    return view.full and CASE_MANAGEMENT in current_actor().offices
+
+
+def display_fields(view: CaseView) -> list[tuple[str, object]]:
+    """Return (German label, value) pairs of the released fields that have a value."""
+    result = []
+    for key, value in view.fields.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(_item(v) for v in value)
+        elif isinstance(value, dt.date):
+            value = date_text(value)
+        result.append((FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), value))
+    return result
+
+
+def _item(value: object) -> str:
+    if isinstance(value, dict):
+        return " ".join(str(v) for v in value.values() if v)
+    return str(value)

@@ -1,0 +1,69 @@
+"""Turn a task form and its data into what the template renders, keeping whatever the user typed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.forms import Form, FormField
+
+INPUT_TYPES = {"string": "text", "long": "number", "date": "date"}
+TEXTAREA_MIN_LENGTH = 200
+
+
+@dataclass
+class RenderedField:
+    """One form field with its current value and German errors, ready for the template."""
+
+    field: FormField
+    value: Any
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def input_type(self) -> str:
+        return INPUT_TYPES.get(self.field.type, "text")
+
+    @property
+    def multiline(self) -> bool:
+        return self.field.type == "string" and (self.field.maxlength or 0) >= TEXTAREA_MIN_LENGTH
+
+    @property
+    def checked(self) -> bool:
+        return str(self.value).strip().lower() in ("true", "on", "1", "ja", "yes")
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else str(self.value)
+
+
+def rendered_fields(form: Form | None, data: Mapping[str, Any], submitted: Mapping[str, Any] | None = None,
+                    errors: Mapping[str, list[str]] | None = None) -> list[RenderedField]:
+    """Return the fields with submitted values first, then draft/process data, then defaults."""
+    if form is None:
+        return []
+    result = []
+    for form_field in form.fields:
+        if submitted is not None and not form_field.readonly:
+            value = submitted.get(form_field.id, "" if form_field.type != "boolean" else "false")
+        elif form_field.id in data and data[form_field.id] is not None:
+            value = data[form_field.id]
+        else:
+            value = form_field.default
+        result.append(RenderedField(form_field, value, list((errors or {}).get(form_field.id, []))))
+    return result
+
+
+def submitted_values(form: Form | None, raw: Mapping[str, str]) -> dict[str, str]:
+    """Return the submitted values of the form's own fields (checkboxes as "true"/"false")."""
+    if form is None:
+        return {}
+    values = {}
+    for form_field in form.fields:
+        if form_field.readonly:
+            continue
+        if form_field.type == "boolean":
+            values[form_field.id] = "true" if raw.get(form_field.id) in ("true", "on", "1") else "false"
+        else:
+            values[form_field.id] = str(raw.get(form_field.id, ""))[:10000]
+    return values

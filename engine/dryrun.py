@@ -188,7 +188,7 @@ class _Runner:
     def _fire_timer(self) -> bool:
         for task in list(self.workflow.event_manager.tasks.values()):
             if task.has_state(TaskState.WAITING) and task.task_spec.bpmn_id in self.scenario.timers \
-                    and "Timer" in type(task.task_spec.event_definition).__name__:
+                    and "Time" in type(task.task_spec.event_definition).__name__:
                 task._set_internal_data(event_fired=True)
                 self.workflow.refresh_timers()
                 return True

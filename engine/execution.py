@@ -15,6 +15,7 @@ from engine import audit, clock, projection
 from engine.definitions import DefinitionLibrary
 from engine.dialect import service_topic
 from engine.models import DefinitionVersion, Incident, ProcessInstance
+from engine.pruning import prune_history
 from engine.registry import Extensions, InstanceContext, ServiceCall
 from engine.sandbox import SandboxedScriptEngine
 from engine.serialization import KimflowWorkflow, StateSerializer
@@ -151,6 +152,8 @@ class Executor:
         self.extensions.emit("instance_completed", context, {})
 
     def _persist(self, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
+        if row.status == "running":
+            prune_history(workflow)
         row.state = self.serializer.dumps(workflow)
         row.updated_at = clock.now()
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def _collect_event(task, definition, waiting: Waiting) -> None:
     if kind == "MultipleEventDefinition":
         for child in definition.event_definitions:
             _collect_event(task, child, waiting)
-    elif "Timer" in kind:
+    elif isinstance(definition, TimerEventDefinition):
         due = _timer_due(task, definition)
         if due is not None:
             waiting.timers.append((str(task.id), task.task_spec.bpmn_id or task.task_spec.name, due))

@@ -26,6 +26,14 @@ class KimflowWorkflow(BpmnWorkflow):
         kwargs.setdefault("max_depth", TREE_DEPTH_LIMIT)
         return super().get_tasks_iterator(first_task, **kwargs)
 
+    def refresh_timers(self):
+        # A non-interrupting boundary timer whose activity completed is dropped from the tree but stays
+        # registered as waiting; refreshing it would crash on its missing parent (SpiffWorkflow 3.2.0).
+        for task_id, task in list(self.event_manager.tasks.items()):
+            if task.parent is None and task is not task.workflow.task_tree:
+                self.event_manager.tasks.pop(task_id, None)
+        super().refresh_timers()
+
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
     """Convert a workflow without its specs; they are handed back in when restoring."""

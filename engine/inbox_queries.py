@@ -171,3 +171,37 @@ def colleagues(session: Session, units: set[str] | frozenset[str], *,
                            .where(Membership.unit_code.in_(sorted(units)), User.active.is_(True))
                            .distinct().order_by(User.display_name))
     return [(u, d) for u, d in rows if u != exclude]
+
+
+def tasks_created_between(session: Session, since: dt.datetime, until: dt.datetime) -> list[HumanTask]:
+    """Return open, unclaimed tasks created in [since, until) that belong to a unit (for the digest)."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.status == "open", HumanTask.unit.is_not(None), HumanTask.created_at >= since,
+        HumanTask.created_at < until).order_by(HumanTask.unit, HumanTask.created_at)))
+
+
+def claimed_tasks_due_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[HumanTask]:
+    """Return claimed tasks due in [start, end) (the "due tomorrow" reminder)."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.status == "claimed", HumanTask.due_at >= start, HumanTask.due_at < end)
+        .order_by(HumanTask.claimed_by, HumanTask.due_at)))
+
+
+def overdue_tasks(session: Session, now: dt.datetime, limit: int = 5000) -> list[HumanTask]:
+    """Return open or claimed tasks past their due date, oldest due first (escalations)."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.status.in_(("open", "claimed")), HumanTask.due_at < now).order_by(HumanTask.due_at).limit(limit)))
+
+
+def mail_recipients(session: Session) -> tuple[dict[str, list[tuple[str, str]]], dict[str, tuple[str, str]]]:
+    """Return active users with an e-mail address: by unit [(username, email)], and by username (email, name)."""
+    rows = session.execute(select(User.username, User.email, User.display_name, Membership.unit_code)
+                           .outerjoin(Membership, Membership.user_id == User.id)
+                           .where(User.active.is_(True), User.email.is_not(None), User.email != ""))
+    by_unit: dict[str, list[tuple[str, str]]] = {}
+    by_user: dict[str, tuple[str, str]] = {}
+    for username, email, name, unit in rows:
+        by_user[username] = (email, name)
+        if unit is not None:
+            by_unit.setdefault(unit, []).append((username, email))
+    return by_unit, by_user

@@ -9,7 +9,7 @@ from engine.cli import Plugin, run
 from engine.registry import Extensions
 
 # Each module adds its subcommands with `register(subparsers)`; a module not written yet is skipped.
-COMMAND_MODULES = ("workflows.commands", "web.commands")
+COMMAND_MODULES = ("workflows.commands", "web.commands", "web.designer_commands")
 
 
 def kim_extensions() -> Extensions:

@@ -6,6 +6,7 @@ from typing import Any
 
 from engine import audit, clock
 from engine.registry import Extensions, InstanceContext, ServiceCall
+from engine.report_facts import install as install_steering_facts
 from engine.routing import make_area_resolver, make_unit_resolver
 from workflows import case_link, register
 from workflows.dates import FUNCTIONS
@@ -27,6 +28,7 @@ def build_extensions() -> Extensions:
     ext.on("task_completed", on_task_completed)
     ext.on("task_created", on_task_created)
     ext.on("instance_completed", on_instance_completed)
+    install_steering_facts(ext)  # the Baustein 1 report's facts, recorded as tasks complete
     return ext
 
 

@@ -9,6 +9,7 @@ from web.staff import case_views, inbox_views, labels, task_views  # noqa: E402,
 
 @bp.context_processor
 def _helpers() -> dict:
-    from web.staff.case_access import display_fields
+    from web.staff.case_access import basis_text, display_fields, status_text
 
-    return {"case_fields": display_fields, "action_labels": labels.ACTIONS}
+    return {"case_fields": display_fields, "action_labels": labels.ACTIONS, "basis_text": basis_text,
+            "status_text": status_text}

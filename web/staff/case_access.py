@@ -67,3 +67,28 @@ def _item(value: object) -> str:
     if isinstance(value, dict):
         return " ".join(str(v) for v in value.values() if v)
     return str(value)
+
+
+BASIS_LABELS = {"administration": _l("Administration"), "case coordination": _l("KIM-Koordination"),
+                "case management": _l("zuständiges Fallmanagement"), "legal basis: task": _l("eigene Aufgabe im Fall")}
+STATUS_LABELS = {"open": _l("offen"), "closed": _l("abgeschlossen"), "anonymised": _l("anonymisiert")}
+
+
+def basis_text(basis: str) -> str:
+    """Translate the engine's basis names ("consent #3, legal basis: task") for people."""
+    parts = []
+    for part in (p.strip() for p in basis.split(",")):
+        if part.startswith("consent #"):
+            parts.append(_l("Einwilligung Nr. %(n)s", n=part.removeprefix("consent #")))
+        elif part in BASIS_LABELS:
+            parts.append(BASIS_LABELS[part])
+        elif part.startswith("legal basis: "):
+            parts.append(_l("Rechtsgrundlage %(basis)s", basis=part.removeprefix("legal basis: ")))
+        else:
+            parts.append(part)
+    return ", ".join(str(p) for p in parts)
+
+
+def status_text(status: str) -> str:
+    """Name a case status in the user's language."""
+    return str(STATUS_LABELS.get(status, status))

@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from engine.forms import Form, FormField
+from web.i18n import date_text
 
 INPUT_TYPES = {"string": "text", "long": "number", "date": "date"}
 TEXTAREA_MIN_LENGTH = 200
@@ -35,6 +38,17 @@ class RenderedField:
     @property
     def text(self) -> str:
         return "" if self.value is None else str(self.value)
+
+    @property
+    def display(self) -> str:
+        """Return the value as a person reads it (dates in the user's format, yes/no)."""
+        if self.field.type == "date" and self.value:
+            return date_text(self.value)
+        if self.field.type == "boolean":
+            return str(_("ja") if self.checked else _("nein"))
+        if self.field.type == "enum":
+            return dict(self.field.options).get(self.text, self.text)
+        return self.text
 
 
 def rendered_fields(form: Form | None, data: Mapping[str, Any], submitted: Mapping[str, Any] | None = None,

@@ -15,8 +15,14 @@
         var canvas = viewer.get("canvas");
         canvas.zoom("fit-viewport");
         var current = container.getAttribute("data-current");
-        if (current) {
-          try { canvas.addMarker(current, "current-step"); } catch (ignored) { /* step not drawn */ }
+        var element = current ? viewer.get("elementRegistry").get(current) : null;
+        if (element) {
+          canvas.addMarker(current, "current-step");
+          // Centre the current step at a readable zoom; the whole process stays reachable by panning.
+          var box = canvas.viewbox(), scale = 0.6;
+          var width = box.outer.width / scale, height = box.outer.height / scale;
+          canvas.viewbox({ x: element.x + element.width / 2 - width / 2, y: element.y + element.height / 2 - height / 2,
+                           width: width, height: height });
         }
         container.setAttribute("data-loaded", "true");
       })

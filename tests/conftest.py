@@ -18,6 +18,17 @@ FIXTURES = Path(__file__).parent / "engine" / "fixtures"
 BPMN_DIR = Path(__file__).parent.parent / "bpmn"
 
 
+def _corpus() -> Path:
+    """Find the Camunda example corpus: $KIMFLOW_CORPUS, else shared/ beside the checkout."""
+    candidates = [os.environ.get("KIMFLOW_CORPUS", ""),
+                  Path(__file__).resolve().parents[2] / "shared" / "corpora" / "camunda-bpm-examples",
+                  "/work/shared/corpora/camunda-bpm-examples"]
+    return next((Path(c) for c in candidates if c and Path(c).is_dir()), Path(candidates[-1]))
+
+
+CORPUS = _corpus()
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("KIMFLOW_TEST_DATABASE_URL", "")
     return url if url.startswith("postgresql") else None

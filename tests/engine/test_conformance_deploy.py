@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from engine.dialect import parse_bundle
 from engine.validation import accepted_files, file_verdicts
+from tests.conftest import CORPUS  # noqa: E402
 
-CORPUS = Path("/work/shared/corpora/camunda-bpm-examples")
 FILES = sorted([*CORPUS.rglob("*.bpmn"), *CORPUS.rglob("*.dmn")]) if CORPUS.exists() else []
 
 pytestmark = pytest.mark.skipif(not FILES, reason="Camunda example corpus not available")

@@ -27,8 +27,8 @@ from engine.models import DefinitionVersion, HumanTask, Job, MessageSubscription
 from engine.registry import Extensions
 from engine.runtime import ProcessEngine
 from engine.validation import accepted_files
+from tests.conftest import CORPUS  # noqa: E402
 
-CORPUS = Path("/work/shared/corpora/camunda-bpm-examples")
 BPMN = sorted(CORPUS.rglob("*.bpmn")) if CORPUS.exists() else []
 DMN = sorted(CORPUS.rglob("*.dmn")) if CORPUS.exists() else []
 FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "name": (HumanTask.name.asc(), HumanTask.id.asc()),
 }
 HIGH_PRIORITY = 70
+CASE_REF = re.compile(r"^[Kk]-\d{4}-\d{5}$")
 
 
 @dataclass
@@ -104,6 +106,8 @@ def _filtered(query: Select, flt: InboxFilter, now: dt.datetime, soon_days: int)
 
 
 def _search_clause(text: str):
+    if CASE_REF.match(text):
+        return HumanTask.case_ref == text.upper()  # a full case number: use the index, not a scan
     like = f"%{text}%"
     full_name = func.coalesce(Case.given_name, "") + " " + func.coalesce(Case.family_name, "")
     people = select(Case.case_ref).where(or_(full_name.ilike(like), Case.family_name.ilike(like),

@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,6 +18,7 @@ from engine.db import Database
 from engine.runtime import ProcessEngine
 from web import config as web_config
 from web import i18n
+from web.auth.throttle import LoginThrottle
 from web.security import Services, guard_every_route
 
 OPTIONAL_BLUEPRINTS = ("web.designer", "web.manage", "web.api")
@@ -42,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.session_interface = _SessionInterface()
     db = Database(app.config["DATABASE_URL"])
     app.extensions["kimflow"] = Services(db=db, engine=ProcessEngine(db, kim_extensions()))
+    app.extensions["kimflow_login_throttle"] = LoginThrottle(app.config["LOGIN_LIMIT_PER_ADDRESS"])
     CSRFProtect(app)
     i18n.init_app(app)
     _init_login(app)
@@ -57,7 +61,7 @@ def _init_login(app: Flask) -> None:
 
     manager = LoginManager(app)
     manager.login_view = "auth.login"
-    manager.login_message = "Bitte melden Sie sich an."
+    manager.login_message = _l("Bitte melden Sie sich an.")
     manager.login_message_category = "info"
     manager.session_protection = "basic"
     manager.user_loader(load_user)
@@ -73,7 +77,7 @@ def _init_session_expiry(app: Flask) -> None:
         if now - seen > app.config["PERMANENT_SESSION_LIFETIME"].total_seconds():
             logout_user()
             session.clear()
-            flash("Ihre Sitzung ist wegen Inaktivität abgelaufen. Bitte melden Sie sich erneut an.", "info")
+            flash(_("Ihre Sitzung ist wegen Inaktivität abgelaufen. Bitte melden Sie sich erneut an."), "info")
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
         session["seen"] = now
         session.permanent = True

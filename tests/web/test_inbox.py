@@ -124,3 +124,10 @@ def test_erledigt_lists_what_the_user_completed(scene, login, services):
     client.post(f"/aufgabe/{scene.sozialamt_task}", data={**fill(form), "aktion": "erledigen"})
     html = client.get("/aufgaben/erledigt").data.decode()
     assert "AsylbLG zum Monatsende einstellen" in html and 'id="badge-done">1<' in html
+
+
+def test_an_inbox_page_that_shows_people_is_audited_with_their_cases(scene, login, services):
+    login("s.sozial").get("/aufgaben/gruppe")
+    with services.db.reading() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "inbox_viewed"))
+    assert event.actor == "s.sozial" and event.details["cases"] == [scene.case_ref]

@@ -100,3 +100,14 @@ def test_password_change_with_wrong_current_password_changes_nothing(app, make_u
     assert response.status_code == 400
     assert "Das bisherige Passwort ist falsch." in response.data.decode()
     assert sign_in(app.test_client(), "anna").status_code == 302
+
+
+def test_many_failures_from_one_address_are_throttled_across_accounts(app, make_user):
+    app.extensions["kimflow_login_throttle"].limit = 3
+    make_user("anna")
+    client = app.test_client()
+    for name in ("x1", "x2", "x3"):
+        sign_in(client, name, "falsch")
+    response = sign_in(client, "anna")
+    assert response.status_code == 429
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.data.decode()

@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from engine import org
@@ -44,11 +45,16 @@ def login():
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "").strip()[:100]
-        password = request.form.get("password", "")
+        throttle = current_app.extensions["kimflow_login_throttle"]
+        if throttle.blocked(request.remote_addr or "-"):
+            record("login_throttled", username=username, address=request.remote_addr)
+            error = _("Zu viele fehlgeschlagene Anmeldeversuche von diesem Gerät. Bitte später erneut versuchen.")
+            return render_template("auth/login.html", error=error, username=username), 429
         with services().db.unit_of_work() as db_session:
-            result = org.authenticate(db_session, username, password)
+            result = org.authenticate(db_session, username, request.form.get("password", ""))
         if result.ok and _start_session(username):
             return redirect(_safe_next(request.args.get("next")))
+        throttle.failed(request.remote_addr or "-")
         error = result.message
     return render_template("auth/login.html", error=error, username=username), (401 if error else 200)
 
@@ -63,7 +69,7 @@ def logout():
     session.clear()
     if lang:
         session["lang"] = lang
-    flash("Sie wurden abgemeldet.", "info")
+    flash(_("Sie wurden abgemeldet."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -83,7 +89,7 @@ def change_password():
                 errors["new_password"] = str(err)
             else:
                 _start_session(username)
-                flash("Ihr Passwort wurde geändert. Alle anderen Sitzungen wurden beendet.", "success")
+                flash(_("Ihr Passwort wurde geändert. Alle anderen Sitzungen wurden beendet."), "success")
                 return redirect(url_for("staff.inbox"))
     return render_template("auth/password.html", errors=errors), (400 if errors else 200)
 
@@ -93,9 +99,9 @@ def _password_errors() -> dict[str, str]:
     with services().db.reading() as db_session:
         user = org.user_by_name(db_session, current_actor().name)
         if not verify_password(user.password_hash, request.form.get("current_password", "")):
-            errors["current_password"] = "Das bisherige Passwort ist falsch."  # noqa: S105 - a message
+            errors["current_password"] = _("Das bisherige Passwort ist falsch.")
     if request.form.get("new_password", "") != request.form.get("repeat_password", ""):
-        errors["repeat_password"] = "Die beiden neuen Passwörter stimmen nicht überein."  # noqa: S105
+        errors["repeat_password"] = _("Die beiden neuen Passwörter stimmen nicht überein.")
     return errors
 
 

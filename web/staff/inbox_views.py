@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from engine import clock, inbox_queries, org
 from engine.errors import KimflowError, NotFound, PermissionDenied
 from engine.inbox_queries import InboxFilter
-from web.security import current_actor, roles_required, services
+from web.security import current_actor, record, roles_required, services
 from web.staff import bp
 
 STAFF = ("staff", "admin")
@@ -69,6 +69,8 @@ def inbox(slug: str):
         processes = inbox_queries.process_names(session)
         areas = inbox_queries.areas(session)
     rows = [_row(task, names, processes, now) for task in page.items]
+    if names:  # the page shows people: a list view of their cases is audited too
+        record("inbox_viewed", view=view, cases=sorted(names))
     pages = max(1, -(-page.total // size))
     return render_template("staff/inbox.html", slug=slug, view=view, rows=rows, page=page, page_no=page_no,
                            pages=pages, badges=badges, flt=flt, processes=processes, areas=areas,

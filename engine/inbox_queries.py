@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
@@ -52,7 +52,7 @@ def _view_query(view: str, actor: Actor, include_claimed: bool = False) -> Selec
         return select(HumanTask).where(HumanTask.claimed_by == actor.name, HumanTask.status == "claimed")
     if view == "done":
         return select(HumanTask).where(HumanTask.completed_by == actor.name, HumanTask.status == "completed")
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     if actor.units:
         clauses.append(HumanTask.unit.in_(sorted(actor.units)))
     if actor.offices:
@@ -205,6 +205,8 @@ def mail_recipients(session: Session) -> tuple[dict[str, list[tuple[str, str]]],
     by_unit: dict[str, list[tuple[str, str]]] = {}
     by_user: dict[str, tuple[str, str]] = {}
     for username, email, name, unit in rows:
+        if not email:
+            continue
         by_user[username] = (email, name)
         if unit is not None:
             by_unit.setdefault(unit, []).append((username, email))

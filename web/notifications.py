@@ -109,7 +109,7 @@ def _due_tomorrow(session, by_user, settings: MailSettings, now: dt.datetime) ->
     start = dt.datetime.combine(tomorrow, dt.time(), LOCAL_TIME)
     per_user: dict[str, list[HumanTask]] = {}
     for task in inbox_queries.claimed_tasks_due_between(session, start, start + dt.timedelta(days=1)):
-        if task.claimed_by in by_user and (task.claimed_by, task.id) not in sent:
+        if task.claimed_by is not None and task.claimed_by in by_user and (task.claimed_by, task.id) not in sent:
             per_user.setdefault(task.claimed_by, []).append(task)
     return [_mail((u, by_user[u][0]), "due_tomorrow", f"kimflow: {len(ts)} Aufgabe(n) morgen fällig",
                   "Guten Tag,\n\nfolgende Aufgaben in Ihrer Bearbeitung sind morgen fällig:", ts, settings.base_url)
@@ -120,7 +120,7 @@ def _escalations(session, by_unit, by_user, settings: MailSettings, now: dt.date
     sent, _last = _already_sent(session, "escalation", now)
     per_user: dict[tuple[str, str], list[HumanTask]] = {}
     for task in inbox_queries.overdue_tasks(session, now):
-        if task.claimed_by in by_user:
+        if task.claimed_by is not None and task.claimed_by in by_user:
             recipients = [(task.claimed_by, by_user[task.claimed_by][0])]
         else:
             recipients = by_unit.get(task.unit or "", [])

@@ -94,7 +94,7 @@ def check_access(access: Any) -> None:
     if access == PUBLIC:
         return
     if not current_user.is_authenticated:
-        abort(current_app.login_manager.unauthorized())
+        abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
     if access == SIGNED_IN:
         return
     if not isinstance(access, tuple) or not set(access) & set(current_actor().roles):

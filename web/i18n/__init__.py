@@ -12,22 +12,24 @@ def select_locale() -> str:
     """Return the language the user picked, else German."""
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def date_text(value: object, style: str = "medium") -> str:
     """Format a date or timestamp as a date ("25.11.2026" in German)."""
     if value is None or value == "":
         return ""
+    day: object = value
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    if isinstance(value, dt.datetime):
-        return format_datetime(value, "dd.MM.yyyy" if str(get_locale()) == "de" else style)
-    return format_date(value, "dd.MM.yyyy" if str(get_locale()) == "de" else style)
+    pattern = "dd.MM.yyyy" if str(get_locale()) == "de" else style
+    if isinstance(day, dt.datetime):
+        return format_datetime(day, pattern)
+    return format_date(day, pattern)  # type: ignore[arg-type]
 
 
 def datetime_text(value: dt.datetime | None) -> str:

@@ -72,7 +72,7 @@ def upload(case_ref: str):
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     content = file.stream.read(limit + 1) if file else b""
     try:
-        filename, content_type = check_upload(file.filename if file else "", content, limit)
+        filename, content_type = check_upload((file.filename or "") if file else "", content, limit)
     except UploadRefused as err:
         flash(str(err), "error")
         return _back_to_case(case_ref)

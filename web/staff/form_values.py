@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,7 +22,7 @@ class RenderedField:
 
     field: FormField
     value: Any
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = dataclass_field(default_factory=list)
 
     @property
     def input_type(self) -> str:

@@ -96,3 +96,16 @@ def test_viewing_a_task_is_audited(scene, login, services):
         viewed = session.scalars(select(AuditEvent).where(AuditEvent.action.in_(("task_viewed", "case_viewed")),
                                                           AuditEvent.actor == "s.sozial")).all()
     assert {e.action for e in viewed} == {"task_viewed", "case_viewed"}
+
+
+def test_a_comment_and_a_document_can_be_added_from_the_task_page(scene, login):
+    import io
+
+    client = login("s.sozial")
+    page = f"/aufgabe/{scene.sozialamt_task}"
+    response = client.post(f"/fall/{scene.case_ref}/notiz", data={"text": "Rückruf vereinbart", "next": page})
+    assert response.location == page
+    client.post(f"/fall/{scene.case_ref}/dokument", data={"datei": (io.BytesIO(b"\x89PNG\r\n\x1a\nxx"), "scan.png"),
+                                                          "next": page}, content_type="multipart/form-data")
+    html = client.get(page).data.decode()
+    assert "Rückruf vereinbart" in html and "scan.png" in html

@@ -7,7 +7,7 @@ import re
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import audit, inbox_queries
+from engine import audit, cases, inbox_queries
 from engine.errors import FormErrors, KimflowError, NotFound, TaskAlreadyCompleted
 from engine.models import DefinitionVersion, HumanTask, ProcessInstance
 from web.security import current_actor, deny, record, roles_required, services
@@ -90,8 +90,13 @@ def _side_panel(human: HumanTask) -> dict:
         colleagues = inbox_queries.colleagues(session, {human.unit} if human.unit else set(actor.units),
                                               exclude=actor.name)
         process_name = inbox_queries.process_names(session).get(human.process_id, human.process_id)
-    return {"history": history, "colleagues": colleagues, "process_name": process_name,
-            "case": case_access.summary(human.case_ref) if human.case_ref else None}
+    case = case_access.summary(human.case_ref) if human.case_ref else None
+    notes, documents = [], []
+    if case is not None:
+        with services().db.reading() as session:
+            notes, documents = cases.list_notes(session, case.case_ref), cases.list_documents(session, case.case_ref)
+    return {"history": history, "colleagues": colleagues, "process_name": process_name, "case": case,
+            "notes": notes, "documents": documents}
 
 
 @bp.route("/aufgabe/<task_id>/diagramm.bpmn")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
-from uuid import UUID
 
-from SpiffWorkflow.task import TaskState
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +15,7 @@ from engine.case_models import CATEGORIES, Consent
 from engine.cases import CaseError, get_case
 from engine.errors import NotFound
 from engine.localtime import local_date
-from engine.models import HumanTask, ProcessInstance
+from engine.models import HumanTask
 from engine.projection import OPEN_STATES
 
 if TYPE_CHECKING:
@@ -99,22 +97,4 @@ def revoke_consent(engine: ProcessEngine, consent_id: int, *, actor: Actor, reas
 
 def withdraw_task(engine: ProcessEngine, task_id: str, *, actor: Actor, reason: str) -> None:
     """End an open request without its form: the process moves on with `request_withdrawn` set."""
-    with engine.db.unit_of_work() as session:
-        human = session.get(HumanTask, task_id)
-        if human is None or human.status not in OPEN_STATES:
-            return
-        row = session.get(ProcessInstance, human.instance_id)
-        if row is None or row.status != "running":
-            return  # a suspended or failed instance keeps the request until it runs again
-        workflow = engine.executor.load(session, row)
-        task = workflow.get_task_from_id(UUID(task_id))
-        if task is None or not task.has_state(TaskState.READY):
-            return
-        task.data.update({WITHDRAWN_FLAG: True, "withdrawn_reason": reason})
-        task.run()
-        human.status, human.completed_at, human.completed_by = "cancelled", clock.now(), actor.name
-        audit.record(session, actor.name, "task_withdrawn", instance_id=row.id, case_ref=row.case_ref,
-                     task_id=task_id, office=human.office, reason=reason)
-        outcome = engine.executor.advance(session, row, workflow, actor.name)
-        # Messages thrown after the withdrawn task reach their receivers like after any completion.
-        engine._route_events(session, outcome.events, row, actor)
+    engine.withdraw(task_id, actor=actor, reason=reason, data={WITHDRAWN_FLAG: True, "withdrawn_reason": reason})

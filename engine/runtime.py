@@ -11,7 +11,7 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, start_timers
+from engine import audit, clock, projection, start_timers
 from engine.actors import Actor
 from engine.admin_ops import InstanceAdmin
 from engine.correlation import Correlation
@@ -213,6 +213,31 @@ class ProcessEngine(InstanceAdmin, Correlation):
         outcome = self.executor.advance(session, row, workflow, actor.name)
         self._route_events(session, outcome.events, row, actor)
         return row.status
+
+    def withdraw(self, task_id: str, *, actor: Actor, reason: str, data: Mapping[str, Any] | None = None) -> bool:
+        """End an open task without its form (e.g. consent revoked); the process moves on with `data` set.
+
+        Returns False when there is nothing to withdraw now (task gone, or the instance is not running).
+        """
+        with self._writing(), self.db.unit_of_work() as session:
+            human = session.get(HumanTask, task_id)
+            if human is None or human.status not in projection.OPEN_STATES:
+                return False
+            row = self._instance(session, human.instance_id)
+            if row.status != "running":
+                return False  # a suspended or failed instance keeps the task until it runs again
+            workflow = self.executor.load(session, row)
+            task = workflow.get_task_from_id(UUID(task_id))
+            if task is None or not task.has_state(TaskState.READY):
+                return False
+            task.data.update(dict(data or {}))
+            task.run()
+            human.status, human.completed_at, human.completed_by = "cancelled", clock.now(), actor.name
+            audit.record(session, actor.name, "task_withdrawn", instance_id=row.id, case_ref=row.case_ref,
+                         task_id=task_id, office=human.office, reason=reason)
+            outcome = self.executor.advance(session, row, workflow, actor.name)
+            self._route_events(session, outcome.events, row, actor)
+            return True
 
     # -- helpers -----------------------------------------------------------------------------
     def _writing(self):

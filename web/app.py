@@ -49,8 +49,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     i18n.init_app(app)
     _init_login(app)
+    _init_session_expiry(app)  # before the guard, so an idle session is signed out rather than refused
     guard_every_route(app)
-    _init_session_expiry(app)
     _init_headers(app)
     _register_blueprints(app)
     return app

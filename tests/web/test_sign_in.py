@@ -111,3 +111,12 @@ def test_many_failures_from_one_address_are_throttled_across_accounts(app, make_
     response = sign_in(client, "anna")
     assert response.status_code == 429
     assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.data.decode()
+
+
+def test_an_idle_session_is_signed_out_before_any_route_check(app, make_user, login):
+    make_user("anna", units=("sozialamt_neuss",))
+    client = login("anna")
+    with client.session_transaction() as session:
+        session["seen"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).timestamp()
+    response = client.get("/verwaltung/benutzer")
+    assert response.status_code == 302 and response.location.startswith("/login")

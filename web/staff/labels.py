@@ -1,4 +1,4 @@
-"""German names of audit actions as the task history shows them."""
+"""Names people read: audit actions in the task history, municipalities by their area code."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,3 +13,14 @@ ACTIONS = {
     "task_rerouted": _l("an andere Stelle umgeleitet"),
     "access_denied": _l("Zugriff verweigert"),
 }
+
+
+def area_name(code: str | None) -> str:
+    """Return the municipality's name for an area code ("juechen" -> "Jüchen")."""
+    if not code:
+        return ""
+    try:
+        from workflows.seed import MUNICIPALITIES
+    except ImportError:
+        return code.title()
+    return MUNICIPALITIES.get(code, (code.title(), 0))[0]

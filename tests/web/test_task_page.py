@@ -65,7 +65,7 @@ def test_a_colleague_who_lost_the_race_is_told_who_completed_it(scene, login, se
                              data=fill(form))
     response = login("s.sozial").post(f"/aufgabe/{scene.sozialamt_task}", data={**fill(form), "aktion": "erledigen"})
     assert response.status_code == 409
-    assert "bereits von s.kollege am" in response.data.decode()
+    assert "bereits von Stefan Kollege (s.kollege) am" in response.data.decode()
 
 
 def test_a_clerk_of_another_unit_gets_404_for_the_task_and_the_attempt_is_audited(scene, login, services):

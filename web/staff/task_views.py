@@ -7,7 +7,7 @@ import re
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import audit, cases, inbox_queries
+from engine import audit, cases, inbox_queries, org
 from engine.errors import FormErrors, KimflowError, NotFound, TaskAlreadyCompleted
 from engine.models import DefinitionVersion, HumanTask, ProcessInstance
 from web.security import current_actor, deny, record, roles_required, services
@@ -77,9 +77,16 @@ def _save_draft(task_id: str, submitted: dict[str, str]):
     return redirect(url_for("staff.task", task_id=task_id))
 
 
-def _already_done(completed_by, completed_at):
-    """Tell the user a colleague won the race; nothing they typed was written."""
-    return render_template("staff/task_done.html", completed_by=completed_by, completed_at=completed_at), 409
+def _already_done(completed_by: str | None, completed_at):
+    """Tell the user a colleague won the race (by name); nothing they typed was written."""
+    name = completed_by
+    if completed_by:
+        with services().db.reading() as session:
+            try:
+                name = f"{org.user_by_name(session, completed_by).display_name} ({completed_by})"
+            except NotFound:
+                name = completed_by
+    return render_template("staff/task_done.html", completed_by=name, completed_at=completed_at), 409
 
 
 def _side_panel(human: HumanTask) -> dict:

@@ -64,18 +64,31 @@ def shared_db(database_url):
     database.engine.dispose()
 
 
-@pytest.fixture
-def db(shared_db: Database) -> Database:
-    """Yield the run's database with every table emptied."""
+def empty_tables(database: Database) -> None:
+    """Empty every table, also the append-only audit log whose triggers refuse DELETE."""
     import engine.all_models  # noqa: F401
 
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with shared_db.engine.begin() as conn:
-        if shared_db.is_postgres:
+    with database.engine.begin() as conn:
+        if database.is_postgres:
+            # TRUNCATE is not a row operation, so the audit log's row triggers do not fire.
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
+            return
+        # SQLite has no TRUNCATE: lift the audit triggers for this one emptying, then put them back as they were.
+        guards = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name = 'audit_event'")).all()
+        for name, _sql in guards:
+            conn.execute(text(f'DROP TRIGGER "{name}"'))
+        for table in tables:
+            conn.execute(text(f'DELETE FROM "{table}"'))
+        for _name, sql in guards:
+            conn.execute(text(sql))
+
+
+@pytest.fixture
+def db(shared_db: Database) -> Database:
+    """Yield the run's database with every table emptied."""
+    empty_tables(shared_db)
     return shared_db
 
 

@@ -20,6 +20,7 @@ from engine.actors import Actor
 from engine.errors import KimflowError
 from engine.forms import Form, form_for
 from engine.models import DefinitionVersion, HumanTask, Job, MessageSubscription, ProcessInstance
+from engine.reports import set_posts
 from engine.runtime import ProcessEngine
 from workflows import demo_forms
 from workflows.demo_forms import Plan
@@ -27,6 +28,10 @@ from workflows.demo_people import make_person
 from workflows.demo_users import DemoUser, ensure_users
 from workflows.library import deploy_library
 from workflows.seed import seed_units
+
+# Case-manager full-time posts per municipality (synthetic, roughly by population) for the per-post figures.
+DEMO_POSTS = {"neuss": 3.0, "dormagen": 1.5, "grevenbroich": 1.5, "meerbusch": 1.0, "kaarst": 1.0,
+              "korschenbroich": 0.5, "juechen": 0.5, "rommerskirchen": 0.5}
 
 DEMO_KEY = "demo-"
 SPAN = dt.timedelta(days=730)
@@ -67,6 +72,7 @@ def run_demo(engine: ProcessEngine, *, cases: int = 300, seed: int | None = None
     with engine.db.unit_of_work() as session:
         seed_units(session)
         users = ensure_users(session)
+        set_posts(session, DEMO_POSTS)
     existing = demo_exists(engine)
     sim = Simulation(engine, users, random.Random(seed), now or clock.now())
     if not existing and cases > 0:

@@ -124,11 +124,30 @@ def cmd_worker(args, engine: ProcessEngine) -> int:
 
     now = clock.parse_iso(args.now) if args.now else None
     if args.once:
+        from engine import retention
+
+        # The sweep first: it anonymises everything of a due case before its retention timer fires.
+        report = retention.sweep(engine, now=now, actor=Actor.system_actor("worker"))
         fired = jobs.run_due_jobs(engine, now=now)
-        _emit({"fired": fired})
+        _emit({"fired": fired, "anonymised": report.anonymised})
         return 0
     jobs.work_forever(engine)
     return 0
+
+
+def cmd_retention(args, engine: ProcessEngine) -> int:
+    from engine import clock, retention
+
+    now = clock.parse_iso(args.now) if args.now else None
+    report = retention.sweep(engine, now=now, actor=Actor.system_actor(args.user), dry_run=args.dry_run)
+    if args.json:
+        _emit(report.as_dict())
+        return 1 if report.failed else 0
+    verb = "fällig (Probelauf)" if report.dry_run else "anonymisiert"
+    print(f"{len(report.cases)} Fälle {verb}: {', '.join(report.cases) or '-'}")
+    for case_ref, error in report.failed.items():
+        print(f"  nicht anonymisiert: {case_ref} ({error})")
+    return 1 if report.failed else 0
 
 
 def build_parser(plugin: Plugin) -> argparse.ArgumentParser:
@@ -165,6 +184,12 @@ def build_parser(plugin: Plugin) -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true")
     p.add_argument("--now", help="ISO 8601 time to run as (tests, replays)")
     p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("retention", help="anonymise closed cases whose retention period has ended")
+    p.add_argument("--now", help="ISO 8601 time to run as (tests, replays)")
+    p.add_argument("--dry-run", action="store_true", help="only list the cases that are due")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--user", default="retention")
+    p.set_defaults(func=cmd_retention)
     for add in plugin.commands:
         add(sub)
     return parser

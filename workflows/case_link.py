@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, cases
+from engine import audit, cases, clock, retention
 from engine.case_models import Case
 from engine.models import ProcessInstance
 from engine.registry import InstanceContext
@@ -16,6 +16,10 @@ from engine.routing import area_code
 from workflows.dates import as_date
 
 CASE_PROCESS = "kim_case"
+# The decision table that maps a closure reason to a retention period (bpmn/retention_period.dmn), and the
+# period used when it is not deployed or has no rule for a reason: the longest one the table knows.
+RETENTION_DECISION = "retention_period"
+DEFAULT_RETENTION = "P3Y"
 # Start-data keys a referral may carry about the person (web start form, demo, CLI).
 PERSON_KEYS = ("given_name", "family_name", "birth_date", "nationality", "languages", "municipality")
 
@@ -82,9 +86,17 @@ def apply_profile(case: Case, data: dict[str, Any]) -> None:
 
 
 def close_case(case: Case, reason: str | None, *, actor: str, session: Session) -> None:
-    """Mark the case closed with its reason (once)."""
+    """Mark the case closed with its reason (once) and the day its retention period ends."""
     if case.status != "closed":
-        cases.close_case(session, case.case_ref, reason or "goals_met", actor=actor)
+        reason = reason or "goals_met"
+        cases.close_case(session, case.case_ref, reason, actor=actor,
+                         retention_until=retention_until(session, reason, clock.now()))
+
+
+def retention_until(session: Session, reason: str, closed_at: dt.datetime) -> dt.date:
+    """Return when a case closed for `reason` must be anonymised, by the deployed retention decision."""
+    period = retention.decided_period(session, RETENTION_DECISION, {"closure_reason": reason})
+    return retention.retention_end(closed_at, period or DEFAULT_RETENTION)
 
 
 def _languages(data: dict[str, Any]) -> list[str]:

@@ -147,6 +147,26 @@ def memberships(session: Session, username: str) -> list[str]:
     return sorted(session.scalars(select(Membership.unit_code).where(Membership.user_id == user.id)))
 
 
+def set_team_lead(session: Session, username: str, unit_code: str, team_lead: bool = True, *, actor: str) -> None:
+    """Mark (or unmark) a member as team lead of a unit: escalations of the unit name them as candidates."""
+    user = user_by_name(session, username)
+    row = session.scalar(select(Membership).where(Membership.user_id == user.id, Membership.unit_code == unit_code))
+    if row is None:
+        raise OrgError(f"{username} arbeitet nicht in der Stelle {unit_code!r}; nur Mitglieder können Teamleitung sein")
+    if row.team_lead != team_lead:
+        row.team_lead = team_lead
+        audit.record(session, actor, "team_lead_set" if team_lead else "team_lead_removed", user=username,
+                     unit=unit_code)
+        session.flush()
+
+
+def team_leads(session: Session, unit_code: str) -> list[str]:
+    """Return the usernames of the active team leads of a unit, sorted."""
+    query = (select(User.username).join(Membership, Membership.user_id == User.id)
+             .where(Membership.unit_code == unit_code, Membership.team_lead.is_(True), User.active.is_(True)))
+    return sorted(session.scalars(query))
+
+
 def set_deputy(session: Session, username: str, deputy: str, valid_from: dt.date, valid_until: dt.date | None,
                *, actor: str) -> Deputy:
     """Let `deputy` work the units of `username` from `valid_from` to `valid_until` (inclusive)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
@@ -59,7 +59,7 @@ class User(Base):
 
 
 class Membership(Base):
-    """A user works in a unit and sees its queue."""
+    """A user works in a unit and sees its queue; a team lead also gets the unit's escalations."""
 
     __tablename__ = "org_membership"
     __table_args__ = (UniqueConstraint("user_id", "unit_code"),)
@@ -67,6 +67,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("org_user.id"))
     unit_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    team_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Deputy(Base):

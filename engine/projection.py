@@ -128,11 +128,15 @@ def _new_human_task(row, task, extensions, context, now) -> HumanTask:
     office = meta.office if meta else None
     evaluate = _Evaluator(task)
     unit = extensions.unit_resolver(office, context) if (office and extensions.unit_resolver) else None
+    candidates = [str(u) for u in evaluate.listing(meta.candidate_users if meta else [])]
+    if extensions.candidate_resolver is not None:
+        extra = extensions.candidate_resolver(dict(getattr(spec, "extensions", None) or {}), unit, context)
+        candidates += [user for user in extra if user not in candidates]
     return HumanTask(
         id=str(task.id), instance_id=row.id, process_id=row.process_id, element_id=spec.bpmn_id or spec.name,
         name=spec.bpmn_name or spec.bpmn_id or spec.name, office=office, unit=unit, area=row.area,
         case_ref=row.case_ref, business_key=row.business_key,
-        candidate_users=[str(u) for u in evaluate.listing(meta.candidate_users if meta else [])],
+        candidate_users=candidates,
         assignee=evaluate.text(meta.assignee if meta else None),
         claimed_by=None, due_at=evaluate.moment(meta.due_date if meta else None, now),
         follow_up_at=evaluate.moment(meta.follow_up_date if meta else None, now),

@@ -35,6 +35,8 @@ class ServiceCall:
 ServiceHandler = Callable[[ServiceCall], dict[str, Any] | None]
 UnitResolver = Callable[[str, InstanceContext], str | None]
 AreaResolver = Callable[[InstanceContext], str | None]
+# (the task's extensions: camunda properties and kimflow facts, its resolved unit, the context) -> usernames
+CandidateResolver = Callable[[dict[str, Any], str | None, InstanceContext], list[str]]
 Listener = Callable[[str, InstanceContext, dict[str, Any]], None]
 
 EVENTS = ("instance_started", "instance_completed", "task_created", "task_completed", "task_cancelled",
@@ -50,6 +52,7 @@ class Extensions:
     offices: set[str] | None = None
     unit_resolver: UnitResolver | None = None
     area_resolver: AreaResolver | None = None
+    candidate_resolver: CandidateResolver | None = None  # extra candidate users of a new human task
     listeners: dict[str, list[Listener]] = field(default_factory=lambda: defaultdict(list))
 
     def script_function(self, name: str | None = None) -> Callable:

@@ -1,4 +1,4 @@
-"""Demo accounts: one clerk per unit plus a manager, a process designer and an administrator."""
+"""Demo accounts: one clerk per unit (its team lead) plus a manager, a process designer and an administrator."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class DemoUser:
     role: str
     units: tuple[str, ...]
     office: str | None = None
+    team_lead: bool = False  # team lead of its units: escalations name this user as candidate
 
     def as_dict(self) -> dict:
         return {"username": self.username, "password": DEMO_PASSWORD, "role": self.role, "units": list(self.units)}
@@ -43,7 +44,7 @@ class DemoUser:
 def demo_users() -> list[DemoUser]:
     """Return the demo accounts: unit clerks first, then manager, designer and administrator."""
     users = [DemoUser(seed.code.replace("_", "-"), f"{CLERK_NAMES[i % len(CLERK_NAMES)]} ({seed.name})", "staff",
-                      (seed.code,), seed.office) for i, seed in enumerate(district_units())]
+                      (seed.code,), seed.office, team_lead=True) for i, seed in enumerate(district_units())]
     return users + [
         DemoUser("leitung", "Gabriele Fischer (Leitung KI)", "manager", ("kim_coord",), "kim_coord"),
         DemoUser("designer", "Martin Vogel (Prozessdesign)", "designer", ()),
@@ -52,7 +53,10 @@ def demo_users() -> list[DemoUser]:
 
 
 def ensure_users(session: Session) -> list[DemoUser]:
-    """Create the demo accounts that do not exist yet (one shared password) and their memberships."""
+    """Create the demo accounts that do not exist yet (one shared password), their memberships and team leads.
+
+    Team leads are marked only for accounts created now, so a second run keeps an administrator's changes.
+    """
     users = demo_users()
     existing = set(session.scalars(select(User.username).where(User.username.in_([u.username for u in users]))))
     # One argon2 hash (about 0.3 s each, memory-hard by design) serves every account of the shared password.
@@ -66,4 +70,6 @@ def ensure_users(session: Session) -> list[DemoUser]:
             session.flush()
         for unit in user.units:
             org.add_membership(session, user.username, unit, actor=SEED_ACTOR)
+            if user.team_lead and user.username not in existing:
+                org.set_team_lead(session, user.username, unit, actor=SEED_ACTOR)
     return users

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import audit, clock
+from engine import audit, clock, org
 from engine.registry import Extensions, InstanceContext, ServiceCall
 from engine.report_facts import install as install_steering_facts
 from engine.routing import make_area_resolver, make_unit_resolver
@@ -12,6 +12,8 @@ from workflows import case_link, register
 from workflows.dates import FUNCTIONS
 
 OFFICES = frozenset({"abh", "ebh", "jobcenter", "sozialamt", "kim_cm", "kim_coord"})
+# camunda:properties on a user task (role=team_lead) that route it to the unit's team leads.
+TEAM_LEAD_PROPERTY, TEAM_LEAD_ROLE = "role", "team_lead"
 # Processes whose outcome the case file keeps (the result of an office flowing back into the case).
 FOLLOW_UP_PROCESSES = ("benefit_transfer", "work_permit", "naturalisation")
 OUTCOME_FIELDS = ("application_decision", "approved_from", "target_office", "permit_issued_date",
@@ -21,7 +23,8 @@ OUTCOME_FIELDS = ("application_decision", "approved_from", "target_office", "per
 
 def build_extensions() -> Extensions:
     """Return the engine extensions of the KIM process library."""
-    ext = Extensions(offices=set(OFFICES), unit_resolver=make_unit_resolver(), area_resolver=make_area_resolver())
+    ext = Extensions(offices=set(OFFICES), unit_resolver=make_unit_resolver(), area_resolver=make_area_resolver(),
+                     candidate_resolver=team_lead_candidates)
     ext.script_functions.update(FUNCTIONS)
     ext.service_handlers["anonymise_case"] = anonymise_case
     ext.on("instance_started", case_link.link_instance)
@@ -30,6 +33,17 @@ def build_extensions() -> Extensions:
     ext.on("instance_completed", on_instance_completed)
     install_steering_facts(ext)  # the Baustein 1 report's facts, recorded as tasks complete
     return ext
+
+
+def team_lead_candidates(task_extensions: dict[str, Any], unit: str | None, context: InstanceContext) -> list[str]:
+    """Name the team leads of the responsible unit as candidates of tasks marked role=team_lead.
+
+    The task keeps its unit, so it stays in the unit's queue too: a deputy or colleague can act when the
+    team lead is absent, and a unit without a marked team lead still gets its escalations.
+    """
+    if task_extensions.get(TEAM_LEAD_PROPERTY) != TEAM_LEAD_ROLE or unit is None:
+        return []
+    return org.team_leads(context.session, unit)
 
 
 def on_task_completed(event: str, context: InstanceContext, payload: dict[str, Any]) -> None:

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from engine.actors import Actor
-from engine.db import Base, Database
+from engine.db import Database
 from engine.dialect import parse_bundle, service_topic
 from engine.errors import DefinitionError, KimflowError
 from engine.forms import Form, FormField
@@ -27,7 +27,7 @@ from engine.models import DefinitionVersion, HumanTask, Job, MessageSubscription
 from engine.registry import Extensions
 from engine.runtime import ProcessEngine
 from engine.validation import accepted_files
-from tests.conftest import CORPUS  # noqa: E402
+from tests.conftest import CORPUS, empty_tables  # noqa: E402
 
 BPMN = sorted(CORPUS.rglob("*.bpmn")) if CORPUS.exists() else []
 DMN = sorted(CORPUS.rglob("*.dmn")) if CORPUS.exists() else []
@@ -73,15 +73,6 @@ def _value(form_field: FormField) -> object:
     if form_field.minlength is not None and len(text_value) < form_field.minlength:
         text_value = text_value.ljust(form_field.minlength, "x")
     return text_value[:form_field.maxlength] if form_field.maxlength is not None else text_value
-
-
-def _empty(database: Database) -> None:
-    import engine.all_models  # noqa: F401
-
-    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    with database.engine.begin() as conn:
-        for table in tables:
-            conn.execute(text(f'DELETE FROM "{table}"'))
 
 
 def _answer_service_tasks(engine: ProcessEngine, files: dict[str, bytes]) -> None:
@@ -197,7 +188,7 @@ def walk_file(engine: ProcessEngine, index: int, path: Path, members: list[Path]
 
 @pytest.fixture(scope="module")
 def verdicts(shared_db: Database) -> dict[Path, Verdict]:
-    _empty(shared_db)
+    empty_tables(shared_db)
     engine = ProcessEngine(shared_db, Extensions())
     bundles = accepted_files([*BPMN, *DMN])
     results: dict[Path, Verdict] = {}
@@ -206,7 +197,7 @@ def verdicts(shared_db: Database) -> dict[Path, Verdict]:
             results[path] = walk_file(engine, index, path, bundles.get(path, [path]))
         except Exception as err:  # noqa: BLE001 - recorded, and the test below fails on it
             results[path] = Verdict(path, "unexpected", f"{type(err).__name__}: {err}")
-    _empty(shared_db)
+    empty_tables(shared_db)
     _print(results)
     return results
 

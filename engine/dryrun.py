@@ -187,8 +187,7 @@ class _Runner:
 
     def _fire_timer(self) -> bool:
         for task in list(self.workflow.event_manager.tasks.values()):
-            if task.has_state(TaskState.WAITING) and task.task_spec.bpmn_id in self.scenario.timers \
-                    and "Time" in type(task.task_spec.event_definition).__name__:
+            if task.has_state(TaskState.WAITING) and _timer_ids(task) & set(self.scenario.timers):
                 task._set_internal_data(event_fired=True)
                 self.workflow.refresh_timers()
                 return True
@@ -212,3 +211,16 @@ def _failing(err: Exception) -> str | None:
 
 def _jsonable(data: dict) -> dict:
     return json.loads(json.dumps(data, default=str))
+
+
+def _timer_ids(task) -> set[str]:
+    """Return the ids a scenario may name a waiting timer by: its own, or an event-based gateway's timers."""
+    spec = task.task_spec
+    kind = type(spec.event_definition).__name__
+    if "Time" in kind:
+        return {spec.bpmn_id}
+    if kind == "MultipleEventDefinition":
+        timers = {out.bpmn_id for out, each in zip(spec.outputs, spec.event_definition.event_definitions, strict=False)
+                  if "Time" in type(each).__name__}
+        return timers | {spec.bpmn_id} if timers else set()
+    return set()

@@ -64,3 +64,12 @@ def test_every_scenario_file_in_the_process_library_passes(path):
     report = run_file(path, functions=kim_extensions().script_functions)
     assert report.error is None
     assert {r.name: r.failures for r in report.results if not r.passed} == {}
+
+
+@pytest.mark.parametrize("name", ["work_permit_silence", "kim_case_review_timer"])
+def test_a_timer_behind_an_event_based_gateway_can_be_fired_in_a_scenario(name):
+    from web.cli import kim_extensions
+
+    report = run_file(SCENARIOS / f"{name}.scenarios.json", functions=kim_extensions().script_functions)
+    assert report.error is None
+    assert report.results and {r.name: r.failures for r in report.results if not r.passed} == {}

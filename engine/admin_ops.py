@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
@@ -118,5 +119,9 @@ class InstanceAdmin:
                         audit.record(session, actor.name, "task_rerouted", instance_id=row.id,
                                      case_ref=row.case_ref, task_id=human.id, old=human.unit, new=unit, reason=reason)
                         human.unit, human.claimed_by, human.claimed_at, human.status = unit, None, None, "open"
+                        task = workflow.get_task_from_id(UUID(human.id))
+                        if task is not None:  # e.g. the new unit's team leads replace the old unit's
+                            human.candidate_users = projection.candidate_users_for(task, unit, self.extensions,
+                                                                                   context)
                         moved += 1
         return moved

@@ -93,3 +93,13 @@ def test_the_demo_marks_the_clerk_of_every_unit_as_its_team_lead_once(kim):
     with kim.db.reading() as session:
         assert org.team_leads(session, "abh_kreis") == []
         assert org.team_leads(session, "sozialamt_kaarst") == ["sozialamt-kaarst"]
+
+
+def test_moving_the_case_hands_the_escalation_to_the_new_units_team_lead(staffed):
+    from engine.actors import Actor
+    from engine.cases import move_case
+
+    case_ref = _escalate(staffed, "kaarst")
+    move_case(staffed, case_ref, "neuss", actor=Actor.system_actor("admin"))
+    escalation = task(staffed, case_ref, "escalate_abh")
+    assert (escalation.unit, escalation.candidate_users) == ("abh_neuss", ["nowak"])

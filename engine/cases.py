@@ -139,7 +139,8 @@ def add_document(session: Session, case_ref: str, filename: str, content_type: s
                             uploaded_at=clock.now())
     session.add(document)
     session.flush()
-    audit.record(session, actor, "document_added", case_ref=case_ref, document=document.id, filename=filename,
+    # No file name in the append-only log: names of files often name the person.
+    audit.record(session, actor, "document_added", case_ref=case_ref, document=document.id,
                  sha256=document.sha256)
     return document
 

@@ -113,9 +113,18 @@ def _system(name: str):
     return Actor.system_actor(name)
 
 
+RETENTION_EVERY = 3600.0  # seconds between retention sweeps of a long-running worker
+
+
 def work_forever(engine: ProcessEngine, *, interval: float = 1.0) -> None:
-    """Fire due jobs until interrupted."""
+    """Fire due jobs until interrupted; sweep expired cases once an hour."""
+    from engine import retention
+
+    next_sweep = 0.0
     while True:
+        if time.monotonic() >= next_sweep:
+            retention.sweep(engine, actor="worker")
+            next_sweep = time.monotonic() + RETENTION_EVERY
         fired = run_due_jobs(engine)
         if not fired:
             time.sleep(interval)

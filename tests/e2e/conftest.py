@@ -51,8 +51,9 @@ def scene(live_app):
     return scenario.benefit_transfer_at_sozialamt(app.extensions["kimflow"].engine)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Yield Chromium for one test module (closed after it: other modules may start Playwright themselves)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

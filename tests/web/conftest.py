@@ -11,6 +11,7 @@ from engine import org
 from engine.org_models import Unit
 from web.app import create_app
 
+# CORE_ONLY=1 leaves out the optional blueprints (designer, manage, api) while a teammate's is mid-change.
 _CORE_ONLY = {"OPTIONAL_BLUEPRINTS": ()} if os.environ.get("CORE_ONLY") else {}
 PASSWORD = "geheim-geheim-42"
 UNITS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.task import TaskState
@@ -12,11 +12,30 @@ from sqlalchemy import select
 from engine import audit, clock, projection
 from engine.actors import Actor
 from engine.errors import InstanceStateError, PermissionDenied
-from engine.models import HumanTask, Incident
+from engine.models import HumanTask, Incident, ProcessInstance
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from engine.db import Database
+    from engine.definitions import DefinitionLibrary
+    from engine.execution import Executor
+    from engine.registry import Extensions
 
 
 class InstanceAdmin:
     """Mixed into ProcessEngine; every verb is one audited transaction."""
+
+    if TYPE_CHECKING:  # provided by ProcessEngine, into which this class is mixed
+        db: Database
+        executor: Executor
+        extensions: Extensions
+        library: DefinitionLibrary
+
+        def _writing(self) -> Any: ...
+        def _instance(self, session: Session, instance_id: int) -> ProcessInstance: ...
+        def _route_events(self, session: Session, events: list, source: ProcessInstance, actor: Actor,
+                          hops: int = 0) -> None: ...
 
     def suspend(self, instance_id: int, *, actor: Actor, reason: str = "") -> None:
         """Stop an instance from moving on (timers wait, tasks cannot be completed)."""

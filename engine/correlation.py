@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
@@ -16,6 +16,14 @@ from engine.errors import CorrelationError
 from engine.messages import message_event
 from engine.models import MessageSubscription, ProcessInstance
 from engine.starting import StartRequest
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from engine.db import Database
+    from engine.definitions import DefinitionLibrary
+    from engine.execution import Executor
+    from engine.registry import Extensions
 
 MAX_MESSAGE_HOPS = 50
 
@@ -35,6 +43,16 @@ class Delivery:
 
 class Correlation:
     """Mixed into ProcessEngine: deliver messages to waiting instances or start the processes they start."""
+
+    if TYPE_CHECKING:  # provided by ProcessEngine, into which this class is mixed
+        db: Database
+        executor: Executor
+        extensions: Extensions
+        library: DefinitionLibrary
+
+        def _writing(self) -> Any: ...
+        def _instance(self, session: Session, instance_id: int) -> ProcessInstance: ...
+        def _start(self, session: Session, request: StartRequest, actor: Actor) -> ProcessInstance: ...
 
     def correlate(self, message_name: str, *, actor: Actor, payload: Mapping[str, Any] | None = None,
                   business_key: str | None = None, correlation: Mapping[str, Any] | None = None,

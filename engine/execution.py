@@ -52,6 +52,7 @@ class Executor:
 
     def load(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
         definition = session.get(DefinitionVersion, row.definition_version_id)
+        assert definition is not None, "an instance always refers to a stored version"
         loaded = self.library.load(definition)
         return self.serializer.loads(row.state, loaded.spec, loaded.subprocess_specs, self.script_engine)
 

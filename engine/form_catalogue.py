@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ def field_catalogue(session: Session, library: DefinitionLibrary) -> dict[str, F
             return _cache[key]
     catalogue: dict[str, FormField] = {}
     for row in rows:
-        spec = library.load(row).spec
+        spec: Any = library.load(row).spec
         for task_spec in spec.task_specs.values():
             form = form_for(task_spec)
             for form_field in form.fields if form else []:

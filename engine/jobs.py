@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import time
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -65,8 +66,9 @@ def _claim(session: Session, postgres: bool, now: dt.datetime) -> Job | None:
     if job is None:
         return None
     # SQLite serialises writers; the conditional update still guarantees a single winner.
-    claimed = session.execute(update(Job).where(Job.id == job.id, Job.status == "pending")
-                              .values(status="running")).rowcount
+    result: Any = session.execute(update(Job).where(Job.id == job.id, Job.status == "pending")
+                                  .values(status="running"))
+    claimed = result.rowcount
     return job if claimed == 1 else None
 
 
@@ -75,6 +77,7 @@ def _fire(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, w
         _fire_start(engine, session, job, now, worker)
         return
     row = session.get(ProcessInstance, job.instance_id)
+    assert row is not None, "a timer job belongs to a stored instance"
     with clock.frozen(now + FIRE_MARGIN):
         workflow = engine.executor.load(session, row)
         workflow.refresh_timers()
@@ -89,7 +92,7 @@ def _fire(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, w
 
 def _fire_start(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, worker: str) -> None:
     with clock.frozen(now + FIRE_MARGIN):
-        row = engine._start(session, StartRequest(job.process_id, timer_start=True), _system(worker))
+        row = engine._start(session, StartRequest(job.process_id or "", timer_start=True), _system(worker))
         audit.record(session, worker, "timer_fired", instance_id=row.id, element_id=job.element_id,
                      due_at=job.due_at.isoformat(), started=True)
     job.status, job.done_at, job.attempts = "done", now, job.attempts + 1
@@ -101,6 +104,7 @@ def _fire_start(engine: ProcessEngine, session: Session, job: Job, now: dt.datet
 def _record_failure(engine: ProcessEngine, job_id: int, err: Exception) -> None:
     with engine.db.unit_of_work() as session:
         job = session.get(Job, job_id)
+        assert job is not None
         job.attempts += 1
         job.last_error = f"{type(err).__name__}: {err}"[:2000]
         job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"

@@ -100,7 +100,7 @@ def event_subprocess_starts(workflow) -> list:
     """Return the start events of the event subprocesses a running workflow may trigger."""
     if workflow.completed:
         return []
-    starts = []
+    starts: list = []
     for spec_name in getattr(workflow.spec.start, "trigger_specs", []) or []:
         sub_spec = workflow.subprocess_specs.get(spec_name)
         starts.extend(getattr(sub_spec, "bpmn_start_events", []) if sub_spec is not None else [])

@@ -183,7 +183,7 @@ class _Evaluator:
         return None if value is None else str(value)
 
     def listing(self, items: list[str]) -> list[Any]:
-        values = []
+        values: list[Any] = []
         for item in items:
             value = self._value(item)
             values.extend(value if isinstance(value, list | tuple) else [value] if value is not None else [])

@@ -54,7 +54,9 @@ def _safe_root(candidate, unfinished, max_climb: int = 64):
 
 def _walks_stay_below(join, root) -> bool:
     inputs = {spec.name for spec in join.task_spec.inputs}
-    below, above, node, past_root = set(), set(), join, False
+    below: set[str] = set()
+    above: set[str] = set()
+    node, past_root = join, False
     while node is not None:
         if node.task_spec.name in inputs:
             (above if past_root else below).add(node.task_spec.name)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import HumanTask, ProcessInstance
 
-SORTS = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "created": (HumanTask.created_at.asc(), HumanTask.id.asc()),
     "-created": (HumanTask.created_at.desc(), HumanTask.id.desc()),
     "due": (HumanTask.due_at.asc().nulls_last(), HumanTask.id.asc()),
@@ -85,7 +86,7 @@ def _page(session: Session, query: Select, flt: TaskFilter | None, limit: int, o
 def office_queue(session: Session, *, offices: Collection[str] = (), units: Collection[str] = (),
                  flt: TaskFilter | None = None, limit: int = 50, offset: int = 0) -> Page:
     """Open, unclaimed tasks of the given units (or offices without unit routing): Gruppenaufgaben."""
-    clauses = []
+    clauses: list[Any] = []
     if units:
         clauses.append(HumanTask.unit.in_(list(units)))
     if offices:

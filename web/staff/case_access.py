@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from engine import clock
 from engine.case_visibility import CaseView, visible_case
 from engine.errors import NotFound
+from engine.form_catalogue import display_value, field_catalogue
 from web.i18n import date_text
 from web.security import current_actor, services
 
@@ -50,16 +51,23 @@ def manages(view: CaseView) -> bool:
 
 
 def display_fields(view: CaseView) -> list[tuple[str, object]]:
-    """Return (German label, value) pairs of the released fields that have a value."""
+    """Return (label, value) pairs of the released fields that have a value, in the designers' words."""
+    with services().db.reading() as session:
+        # Fields filled from forms (e.g. the clearing) carry the form's label and choice names.
+        catalogue = field_catalogue(session, services().engine.library)
     result = []
     for key, value in view.fields.items():
         if value in (None, "", [], {}):
             continue
-        if isinstance(value, list):
+        form_field = catalogue.get(key)
+        if isinstance(value, list) and form_field is None:
             value = ", ".join(_item(v) for v in value)
         elif isinstance(value, dt.date):
             value = date_text(value)
-        result.append((FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), value))
+        else:
+            value = display_value(form_field, value)
+        label = FIELD_LABELS.get(key) or (form_field.label if form_field else key.replace("_", " ").capitalize())
+        result.append((label, value))
     return result
 
 

@@ -115,3 +115,12 @@ def test_documents_of_a_case_cannot_be_read_through_another_case(scene, login, s
         document = cases.add_document(session, other.case_ref, "x.pdf", "application/pdf", PDF, actor="test")
         document_id = document.id
     assert login("f.fall").get(f"/fall/{scene.case_ref}/dokument/{document_id}").status_code == 404
+
+
+def test_data_filled_from_forms_reads_in_the_forms_words(scene, login, services):
+    with services.db.unit_of_work() as session:
+        cases.set_profile(session, scene.case_ref, "aufenthalt",
+                          {"protection_type": "refugee_3", "able_to_work": False}, actor="f.fall")
+    html = login("f.fall").get(f"/fall/{scene.case_ref}").data.decode()
+    assert "Schutzstatus" in html and "Flüchtlingsschutz (§ 3 AsylG)" in html and "protection_type" not in html
+    assert "Nein" in html and ">False<" not in html

@@ -12,4 +12,4 @@ def _helpers() -> dict:
     from web.staff.case_access import basis_text, display_fields, status_text
 
     return {"case_fields": display_fields, "action_labels": labels.ACTIONS, "basis_text": basis_text,
-            "status_text": status_text, "area_name": labels.area_name}
+            "status_text": status_text, "area_name": labels.area_name, "office_name": labels.office_name}

@@ -15,6 +15,17 @@ ACTIONS = {
 }
 
 
+OFFICES = {
+    "abh": _l("Ausländerbehörde"), "ebh": _l("Einbürgerungsbehörde"), "jobcenter": _l("Jobcenter"),
+    "sozialamt": _l("Sozialamt"), "kim_cm": _l("KIM-Fallmanagement"), "kim_coord": _l("KIM-Koordination"),
+}
+
+
+def office_name(code: str | None) -> str:
+    """Return the office's name for its code ("abh" -> "Ausländerbehörde")."""
+    return str(OFFICES.get(code or "", code or ""))
+
+
 def area_name(code: str | None) -> str:
     """Return the municipality's name for an area code ("juechen" -> "Jüchen")."""
     if not code:

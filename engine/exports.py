@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from engine.report_model import SUPPRESSED_TEXT, Cell, Table
+from engine.report_model import Cell, Table
 
 HINT = ("Aggregiert und pseudonymisiert. Felder mit weniger als 5 Fällen sind unterdrückt (<5); "
+        "„.“: zusätzlich geheim gehalten, damit Unterdrücktes nicht aus der Kreissumme folgt; "
         "– bedeutet: keine Fälle.")
 
 
@@ -54,7 +55,7 @@ def tables_xlsx(tables: Iterable[Table], *, title: str, notes: Iterable[str] = (
 
 def _xlsx_value(cell: Cell) -> str | float | int | None:
     if cell.suppressed:
-        return SUPPRESSED_TEXT
+        return cell.text  # "<5", or "." where kept secret to protect the district total
     return cell.value
 
 

@@ -11,6 +11,7 @@ from statistics import median
 
 MIN_CELL = 5  # cells that count 1-4 cases are suppressed
 SUPPRESSED_TEXT = "<5"
+SECONDARY_TEXT = "."  # as in official German statistics: "Zahlenwert geheim zu halten"
 _PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
 
 
@@ -63,9 +64,12 @@ class Cell:
 
     value: float | int | str | None
     suppressed: bool = False
+    secondary: bool = False  # hidden only so that a suppressed neighbour cannot be worked out from the total
 
     @property
     def text(self) -> str:
+        if self.secondary:
+            return SECONDARY_TEXT
         if self.suppressed:
             return SUPPRESSED_TEXT
         if self.value is None:
@@ -112,7 +116,7 @@ def share(part: int, whole: int) -> Cell:
 def ratio(cell: Cell, divisor: float | None) -> Cell:
     """Divide a count cell by a divisor (e.g. posts); a suppressed count stays suppressed."""
     if cell.suppressed:
-        return Cell(None, suppressed=True)
+        return Cell(None, suppressed=True, secondary=cell.secondary)
     if not divisor or cell.value is None:
         return Cell(None)
     return Cell(round(float(cell.value) / divisor, 1))
@@ -139,3 +143,26 @@ class Table:
     def as_records(self) -> list[list[str]]:
         """Return headers and the displayed texts, row by row (CSV, print)."""
         return [list(self.columns), *[[cell.text for cell in row] for row in self.rows]]
+
+
+def protect_totals(table: Table, columns: Sequence[int]) -> None:
+    """Suppress a second cell where one suppressed municipality could be worked out from the district total.
+
+    The last row is the district total. A lone suppressed cell in a column equals the total minus the others,
+    so the smallest other non-zero cell is suppressed too (or, with no such cell, the total itself).
+    """
+    body, total_row = table.rows[:-1], table.rows[-1]
+    for column in columns:
+        total = total_row[column]
+        if total.suppressed or not isinstance(total.value, int):
+            continue
+        hidden = [row for row in body if row[column].suppressed]
+        if len(hidden) != 1:
+            continue
+        shown = [row for row in body if not row[column].suppressed and isinstance(row[column].value, int)
+                 and row[column].value > 0]
+        if shown:
+            row = min(shown, key=lambda r: r[column].value)
+            row[column] = Cell(row[column].value, suppressed=True, secondary=True)
+        else:
+            total_row[column] = Cell(total.value, suppressed=True, secondary=True)

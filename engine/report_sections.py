@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from engine import report_labels as labels
 from engine.report_facts import SLA_DAYS
 from engine.report_labels import TOTAL, area_name, transition_name
-from engine.report_model import Cell, Table, count, label, ratio, share, statistic
+from engine.report_model import Cell, Table, count, label, protect_totals, ratio, share, statistic
 
 if TYPE_CHECKING:
     from engine.reports import FactSet
@@ -40,10 +40,13 @@ def caseload(facts: FactSet) -> Table:
                   note="Neu: Zuweisung erfasst. Offen: bis Periodenende zugewiesen und nicht abgeschlossen. "
                        "VZÄ: Vollzeitstellen Fallmanagement der Kommune.")
     for area, name in _areas(facts):
-        new, open_, posts = count(facts.count("case_opened", area)), count(_open_cases(facts, area)), \
-            _posts(facts, area)
-        table.rows.append([label(name), new, open_, count(facts.count("case_closed", area)),
-                           Cell(posts), ratio(open_, posts), ratio(new, posts)])
+        table.rows.append([label(name), count(facts.count("case_opened", area)), count(_open_cases(facts, area)),
+                           count(facts.count("case_closed", area)), Cell(_posts(facts, area))])
+    protect_totals(table, columns=(1, 2, 3))
+    for row in table.rows:  # per-post figures follow the (protected) counts
+        new, open_, posts = row[1], row[2], row[4].value
+        row += [ratio(open_, posts if isinstance(posts, float) else None),
+                ratio(new, posts if isinstance(posts, float) else None)]
     return table
 
 
@@ -57,6 +60,7 @@ def _by_category(key: str, title: str, kind: str, names: dict[str, str], note: s
             else:
                 cells = [count(facts.count(kind, area, code)) for code in names]
             table.rows.append([label(name), *cells])
+        protect_totals(table, columns=range(1, len(names) + 1))
         return table
 
     return build

@@ -20,8 +20,11 @@ def row(report, key, name):
 
 
 def test_caseload_counts_new_open_and_closed_cases_per_municipality_and_post(report):
-    # Neuss: 6 new in March, 8 opened up to its end minus 3 closed = 5 open, 2 closed; 2.0 posts.
-    assert row(report, "caseload", "Neuss") == ["Neuss", "6", "5", "<5", "2,0", "2,5", "3,0"]
+    # Neuss: 6 new in March, 8 opened up to its end minus 3 closed = 5 open, 2 closed; 2.0 posts. New and open
+    # are kept secret (".") as well: with Kaarst suppressed, total minus Neuss would reveal Kaarst's count.
+    assert row(report, "caseload", "Neuss") == ["Neuss", ".", ".", "<5", "2,0", ".", "."]
+    cells = {t.key: t for t in report.tables}["caseload"].rows[0]
+    assert [cells[1].value, cells[2].value] == [6, 5]  # the figures are right, only withheld
 
 
 def test_counts_below_five_are_suppressed_and_so_is_what_is_derived_from_them(report):
@@ -91,3 +94,22 @@ def test_periods_are_months_or_quarters(key, start, end, label):
 def test_an_unknown_period_is_refused_with_a_german_message():
     with pytest.raises(ValueError, match="JJJJ-MM"):
         Period.parse("März")
+
+
+def test_a_lone_suppressed_cell_cannot_be_worked_out_from_the_district_total():
+    from engine.report_model import Table, count, label, protect_totals
+
+    table = Table("t", "t", ["Kommune", "Fälle"])
+    table.rows = [[label("A"), count(3)], [label("B"), count(12)], [label("C"), count(7)], [label("gesamt"), count(22)]]
+    protect_totals(table, columns=[1])
+    assert [r[1].text for r in table.rows] == ["<5", "12", ".", "22"]  # the smallest other is withheld too
+    lonely = Table("t", "t", ["Kommune", "Fälle"])
+    lonely.rows = [[label("A"), count(3)], [label("B"), count(0)], [label("gesamt"), count(3)]]
+    protect_totals(lonely, columns=[1])
+    assert [r[1].text for r in lonely.rows] == ["<5", "0", "<5"]  # the total itself is < 5: already hidden
+    hidden_total = Table("t", "t", ["Kommune", "Fälle"])
+    hidden_total.rows = [[label("A"), count(4)], [label("B"), count(0)], [label("C"), count(0)],
+                         [label("gesamt"), count(5)]]
+    hidden_total.rows[-1][1] = count(5)
+    protect_totals(hidden_total, columns=[1])
+    assert hidden_total.rows[-1][1].text == "."  # nothing else to withhold: the total goes

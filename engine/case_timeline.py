@@ -40,7 +40,8 @@ class _Names:
                                    .where(Responsibility.area == "*")).all()
         self.offices = {office: self.units.get(code, office) for office, code in district}
         self.users = dict(session.execute(select(User.username, User.display_name)).all())
-        self.processes = dict(session.execute(
+        # Keyed by optional id: audit events without an instance simply find no process name.
+        self.processes: dict[int | None, str] = dict(session.execute(
             select(ProcessInstance.id, DefinitionVersion.name)
             .join(DefinitionVersion, DefinitionVersion.id == ProcessInstance.definition_version_id)
             .where(ProcessInstance.case_ref == case_ref)).all())

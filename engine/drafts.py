@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -36,7 +38,7 @@ class DraftView:
     base_version: int | None
     revision: int
     updated_by: str
-    updated_at: object
+    updated_at: dt.datetime | None
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "process_id": self.process_id, "file_name": self.file_name,
@@ -96,21 +98,23 @@ def save(session: Session, draft: DraftInput, *, actor: str) -> DraftView:
     if draft.scenarios is not None:
         values["scenarios"] = draft.scenarios
     # The WHERE on the revision makes the check and the write one atomic step under concurrency.
-    result = session.execute(update(DesignerDraft).where(
+    result = cast(CursorResult[Any], session.execute(update(DesignerDraft).where(
         DesignerDraft.process_id == draft.process_id, DesignerDraft.kind == draft.kind,
-        DesignerDraft.revision == current.revision).values(**values))
+        DesignerDraft.revision == current.revision).values(**values)))
     if result.rowcount != 1:
         session.rollback()
         raise DraftConflict(get(session, draft.process_id, draft.kind) or current)
     audit.record(session, actor, "draft_saved", process_id=draft.process_id, revision=current.revision + 1)
     session.expire_all()
-    return get(session, draft.process_id, draft.kind)  # type: ignore[return-value]
+    saved = get(session, draft.process_id, draft.kind)
+    assert saved is not None, "the update above matched exactly one draft row in this transaction"
+    return saved
 
 
 def discard(session: Session, process_id: str, *, actor: str, kind: str = "process") -> bool:
     """Delete a draft (after deploying it or on request); return whether one existed."""
-    result = session.execute(delete(DesignerDraft).where(DesignerDraft.process_id == process_id,
-                                                         DesignerDraft.kind == kind))
+    result = cast(CursorResult[Any], session.execute(delete(DesignerDraft).where(
+        DesignerDraft.process_id == process_id, DesignerDraft.kind == kind)))
     if result.rowcount:
         audit.record(session, actor, "draft_discarded", process_id=process_id)
     return bool(result.rowcount)

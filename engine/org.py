@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -91,8 +92,8 @@ def set_responsibility(session: Session, office: str, area: str, unit_code: str,
 
 def remove_responsibility(session: Session, office: str, area: str, *, actor: str) -> bool:
     """Remove the routing row for `office` in `area`; return whether there was one."""
-    removed = session.execute(delete(Responsibility).where(
-        Responsibility.office == office, Responsibility.area == area)).rowcount
+    removed = cast(CursorResult[Any], session.execute(delete(Responsibility).where(
+        Responsibility.office == office, Responsibility.area == area))).rowcount
     if removed:
         audit.record(session, actor, "responsibility_removed", office=office, area=area)
     return bool(removed)
@@ -134,8 +135,8 @@ def add_membership(session: Session, username: str, unit_code: str, *, actor: st
 def remove_membership(session: Session, username: str, unit_code: str, *, actor: str) -> bool:
     """Take a user out of a unit; return whether they were a member."""
     user = user_by_name(session, username)
-    removed = session.execute(delete(Membership).where(Membership.user_id == user.id,
-                                                       Membership.unit_code == unit_code)).rowcount
+    removed = cast(CursorResult[Any], session.execute(delete(Membership).where(
+        Membership.user_id == user.id, Membership.unit_code == unit_code))).rowcount
     if removed:
         audit.record(session, actor, "membership_removed", user=username, unit=unit_code)
     return bool(removed)

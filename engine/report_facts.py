@@ -55,6 +55,11 @@ class _Fact:
         self.case_key = context.case_ref or f"instance:{context.instance_id}"
 
     @property
+    def instance_id(self) -> int:
+        assert self.row is not None, "listeners run inside the transaction of a stored instance"
+        return self.row.id
+
+    @property
     def area(self) -> str | None:
         return (self.row.area if self.row else None) or self.data.get("municipality") \
             or self.data.get("case_municipality")
@@ -66,12 +71,12 @@ class _Fact:
     def add(self, kind: str, *, at: dt.datetime | None = None, days: float | None = None,
             category: Any = None, status: str | None = None) -> None:
         self.session.add(SteeringFact(
-            kind=kind, case_key=self.case_key, instance_id=self.row.id, area=self.area, status=status,
+            kind=kind, case_key=self.case_key, instance_id=self.instance_id, area=self.area, status=status,
             category=None if category is None else str(category), at=at or self.now, days=days))
 
     def exists(self, kind: str, *, same_instance: bool = False) -> bool:
         query = select(SteeringFact.id).where(SteeringFact.kind == kind)
-        query = query.where(SteeringFact.instance_id == self.row.id) if same_instance \
+        query = query.where(SteeringFact.instance_id == self.instance_id) if same_instance \
             else query.where(SteeringFact.case_key == self.case_key)
         self.session.flush()
         return self.session.scalar(query.limit(1)) is not None
@@ -120,7 +125,7 @@ def _assessment(f: _Fact) -> None:
 def _office_response(office: str) -> Callable[[_Fact], None]:
     def record(f: _Fact) -> None:
         first = f.session.scalar(select(HumanTask.created_at).where(
-            HumanTask.instance_id == f.row.id, HumanTask.element_id == f"request_{office}",
+            HumanTask.instance_id == f.instance_id, HumanTask.element_id == f"request_{office}",
             HumanTask.created_at <= f.now).order_by(HumanTask.created_at.desc()).limit(1))
         days = days_between(first or (f.task.created_at if f.task else f.now), f.now)
         f.add("office_response", category=office, days=days, status="in_sla" if days <= SLA_DAYS else "late")
@@ -146,7 +151,7 @@ def _sgb2_decision(f: _Fact) -> None:
 def _benefit_gap(f: _Fact) -> None:
     f.session.flush()
     found = {kind: at for kind, at in f.session.execute(select(SteeringFact.kind, SteeringFact.at).where(
-        SteeringFact.instance_id == f.row.id,
+        SteeringFact.instance_id == f.instance_id,
         SteeringFact.kind.in_(("asylblg_last_payment", "sgb2_approved", "benefit_gap"))))}
     if "benefit_gap" in found or len(found) < 2:
         return

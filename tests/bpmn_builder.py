@@ -25,7 +25,8 @@ def build(pid: str, elements: list, flows: list, name: str | None = None) -> str
         source, target = flow[0], flow[1]
         condition = flow[2] if len(flow) > 2 else None
         body = f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>" if condition else ""
-        out.append(f'<bpmn:sequenceFlow id="flow_{i}" sourceRef="{source}" targetRef="{target}">{body}</bpmn:sequenceFlow>')
+        out.append(f'<bpmn:sequenceFlow id="flow_{i}" sourceRef="{source}" targetRef="{target}">'
+                   f"{body}</bpmn:sequenceFlow>")
     out.append("</bpmn:process></bpmn:definitions>")
     return "\n".join(out)
 
@@ -41,10 +42,13 @@ def _element(e) -> str:  # noqa: C901, PLR0911 - one branch per element kind kee
         extra = "".join(f' camunda:{k}={quoteattr(str(v))}' for k, v in attrs.items())
         groups = f' camunda:candidateGroups="{office}"' if office else ""
         form = "".join(_field(*f) for f in fields)
-        ext = f"<bpmn:extensionElements><camunda:formData>{form}</camunda:formData></bpmn:extensionElements>" if fields else ""
-        return f'<bpmn:userTask id="{id_}" name={quoteattr(name)} camunda:formKey="{id_}"{groups}{extra}>{ext}</bpmn:userTask>'
+        ext = (f"<bpmn:extensionElements><camunda:formData>{form}</camunda:formData></bpmn:extensionElements>"
+               if fields else "")
+        return (f'<bpmn:userTask id="{id_}" name={quoteattr(name)} camunda:formKey="{id_}"{groups}{extra}>'
+                f"{ext}</bpmn:userTask>")
     if kind == "script":
-        return f'<bpmn:scriptTask id="{id_}" scriptFormat="python"><bpmn:script>{escape(e[2])}</bpmn:script></bpmn:scriptTask>'
+        return (f'<bpmn:scriptTask id="{id_}" scriptFormat="python">'
+                f"<bpmn:script>{escape(e[2])}</bpmn:script></bpmn:scriptTask>")
     if kind == "service":
         return f'<bpmn:serviceTask id="{id_}" camunda:type="external" camunda:topic="{e[2]}" />'
     if kind == "xor":

@@ -187,7 +187,9 @@ class Simulation:
         instance_id = self.engine.start("kim_case", actor=user.actor() if user else SYSTEM,
                                         data=case.plan.person.start_data(), business_key=f"{DEMO_KEY}{case.index}")
         with self.engine.db.reading() as session:
-            case.case_ref = session.get(ProcessInstance, instance_id).case_ref
+            row = session.get(ProcessInstance, instance_id)
+            assert row is not None, "engine.start committed the instance it returned"
+            case.case_ref = row.case_ref
         self._schedule(case, at + self._delay(0, 3))
 
     def _complete(self, case: DemoCase, task: HumanTask, at: dt.datetime) -> None:
@@ -208,6 +210,7 @@ class Simulation:
 
     def _send_message(self, case: DemoCase) -> bool:
         """Deliver the outside world's messages: the agency's answer, structural problems, status events."""
+        assert case.case_ref is not None, "_step starts a case before it sends the case messages"
         waiting = self._subscriptions(case.case_ref)
         plan = case.plan
         options = [("agency_consent_response", plan.follow_up_outcome == "approved" and self.rng.random() < 0.6,
@@ -245,9 +248,14 @@ class Simulation:
         with self.engine.db.reading() as session:
             version_id = session.scalar(select(ProcessInstance.definition_version_id)
                                         .where(ProcessInstance.id == task.instance_id))
+            if version_id is None:
+                raise KimflowError(f"Aufgabe {task.id}: der Vorgang {task.instance_id} fehlt")
             key = (version_id, task.element_id)
             if key not in self.forms:
-                loaded = self.engine.library.load(session.get(DefinitionVersion, version_id))
+                version = session.get(DefinitionVersion, version_id)
+                if version is None:
+                    raise KimflowError(f"Aufgabe {task.id}: die Prozessversion {version_id} fehlt")
+                loaded = self.engine.library.load(version)
                 specs = [loaded.spec, *loaded.subprocess_specs.values()]
                 spec = next((s.task_specs[task.element_id] for s in specs if task.element_id in s.task_specs), None)
                 self.forms[key] = form_for(spec) if spec is not None else None

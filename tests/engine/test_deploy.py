@@ -59,7 +59,8 @@ def test_instance_state_refers_to_its_version_instead_of_repeating_the_spec(engi
 def test_a_script_the_sandbox_would_refuse_is_refused_at_deploy_time(engine, system):
     from tests.bpmn_builder import build
 
-    diagram = build("x", [("start", "s"), ("script", "sc", "import os\nx = 1"), ("end", "e")], [("s", "sc"), ("sc", "e")])
+    diagram = build("x", [("start", "s"), ("script", "sc", "import os\nx = 1"), ("end", "e")],
+                    [("s", "sc"), ("sc", "e")])
     with pytest.raises(DefinitionError) as err:
         engine.deploy({"x.bpmn": diagram}, actor=system)
     [problem] = err.value.problems

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify, request
 
 from engine.designer_service import scenario_from
@@ -99,7 +101,8 @@ def deploy_draft(kind: str, process_id: str):
 def dry_run(process_id: str):
     """Run the diagram in memory with the designer's inputs; nothing is stored."""
     body, file_name, xml = _payload()
-    scenario = body.get("scenario") if isinstance(body.get("scenario"), dict) else {}
+    raw = body.get("scenario")
+    scenario: dict[str, Any] = raw if isinstance(raw, dict) else {}
     result = designer().dry_run(file_name or process_id + ".bpmn", xml, scenario_from(scenario, process_id))
     return jsonify(result.as_dict())
 

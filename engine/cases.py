@@ -49,7 +49,7 @@ def _next_case_ref(session: Session, year: int) -> str:
     return f"K-{year}-{counter.last:05d}"
 
 
-def open_case(session: Session, *, actor: str, area: str, **person: Any) -> Case:
+def open_case(session: Session, *, actor: str, area: str | None, **person: Any) -> Case:
     """Open a case with a new pseudonymous reference (K-<year>-<number>) for a person living in `area`."""
     unknown = set(person) - set(PERSON_FIELDS)
     if unknown:

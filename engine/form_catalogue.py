@@ -14,7 +14,7 @@ from engine.forms import FormField, form_for
 from engine.models import DefinitionVersion
 
 _lock = threading.Lock()
-_cache: dict[tuple[int, ...], dict[str, FormField]] = {}
+_cache: dict[tuple[tuple[int, str], ...], dict[str, FormField]] = {}
 
 
 def field_catalogue(session: Session, library: DefinitionLibrary) -> dict[str, FormField]:
@@ -23,7 +23,7 @@ def field_catalogue(session: Session, library: DefinitionLibrary) -> dict[str, F
               .group_by(DefinitionVersion.process_id))
     rows = list(session.scalars(select(DefinitionVersion).where(DefinitionVersion.id.in_(newest))
                                 .order_by(DefinitionVersion.process_id)))
-    key = tuple(row.id for row in rows)
+    key = tuple((row.id, row.checksum) for row in rows)  # ids restart in a fresh database
     with _lock:
         if key in _cache:
             return _cache[key]

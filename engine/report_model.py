@@ -159,10 +159,10 @@ def protect_totals(table: Table, columns: Sequence[int]) -> None:
         hidden = [row for row in body if row[column].suppressed]
         if len(hidden) != 1:
             continue
-        shown = [row for row in body if not row[column].suppressed and isinstance(row[column].value, int)
-                 and row[column].value > 0]
+        shown = [(value, row) for row in body if not row[column].suppressed
+                 and isinstance(value := row[column].value, int) and value > 0]
         if shown:
-            row = min(shown, key=lambda r: r[column].value)
-            row[column] = Cell(row[column].value, suppressed=True, secondary=True)
+            smallest, row = min(shown, key=lambda pair: pair[0])
+            row[column] = Cell(smallest, suppressed=True, secondary=True)
         else:
             total_row[column] = Cell(total.value, suppressed=True, secondary=True)

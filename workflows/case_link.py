@@ -42,10 +42,8 @@ def create_case(session: Session, data: dict[str, Any], *, actor: str) -> Case:
               "birth_date": _date_or_none(data.get("birth_date")), "nationality": data.get("nationality"),
               "languages": _languages(data), "household": list(data.get("household") or []),
               "referral_source": data.get("source")}
-    # A referral without municipality opens a case without area (kim_case.area is nullable); open_case's
-    # `area: str` is narrower than its column, so the ignore goes once engine/cases.py says `str | None`.
     area = area_code(data.get("municipality"))
-    return cases.open_case(session, actor=actor, area=area,  # type: ignore[arg-type]
+    return cases.open_case(session, actor=actor, area=area,
                            **{k: v for k, v in person.items() if v not in (None, "", [])})
 
 

@@ -229,7 +229,8 @@ class Simulation:
         with self.engine.db.reading() as session:
             return session.scalars(select(HumanTask).where(
                 HumanTask.case_ref == case_ref, HumanTask.status.in_(("open", "claimed")))
-                .order_by(HumanTask.created_at, HumanTask.id).limit(1)).first()
+                # Task ids are random UUIDs: tie-break on stable columns so a seed gives the same demo.
+                .order_by(HumanTask.created_at, HumanTask.instance_id, HumanTask.element_id).limit(1)).first()
 
     def _subscriptions(self, case_ref: str) -> set[str]:
         with self.engine.db.reading() as session:

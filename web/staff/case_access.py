@@ -55,7 +55,7 @@ def display_fields(view: CaseView) -> list[tuple[str, object]]:
     with services().db.reading() as session:
         # Fields filled from forms (e.g. the clearing) carry the form's label and choice names.
         catalogue = field_catalogue(session, services().engine.library)
-    result = []
+    result: list[tuple[str, object]] = []
     for key, value in view.fields.items():
         if value in (None, "", [], {}):
             continue

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from engine import clock, org, queries
 from engine.actors import Actor
 from tests.engine.report_data import seed
-from web.app import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 DIAGRAM = ROOT / "tests" / "scenarios" / "antrag.bpmn"  # a diagram with layout, so the viewer can draw it
 PASSWORD = "geheim-geheim-42"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 SYSTEM = Actor.system_actor("test")
 
 
@@ -39,36 +34,15 @@ def _work(services) -> None:
 
 
 @pytest.fixture
-def server(db, database_url):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e-secret", "TESTING": True})
+def server(live_app):
+    """Serve the app (conftest's live_app) with a manager, the report's data and some finished work."""
+    app, base = live_app
     services = app.extensions["kimflow"]
     with services.db.unit_of_work() as session:
         org.create_user(session, "m.manager", "Maria Manager", PASSWORD, actor="test", role="manager")
         seed(session)
     _work(services)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    services.db.engine.dispose()
-
-
-@pytest.fixture
-def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's Chromium is not installed")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
-
+    return base
 
 def _sign_in(page, base: str) -> None:
     page.goto(base + "/login")

@@ -14,7 +14,7 @@ from engine.actors import Actor
 from engine.case_models import Case
 from engine.models import DefinitionVersion, HumanTask
 from engine.org_models import DISTRICT_WIDE, Membership, Responsibility, User
-from engine.queries import Page
+from engine.queries import Page, capped_count
 
 VIEWS = ("mine", "group", "done")
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -124,19 +124,22 @@ def inbox(session: Session, view: str, actor: Actor, flt: InboxFilter | None = N
     if query is None:
         return Page(limit=limit, offset=offset)
     query = _filtered(query, flt, now, soon_days)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total, capped = capped_count(session, query)  # "mehr als 1.000": nobody pages that far, counting costs
     order = SORTS.get(flt.sort, SORTS["due"])
     items = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
-    return Page(items, total, limit, offset)
+    return Page(items, total, limit, offset, capped)
 
 
 def counts(session: Session, actor: Actor) -> dict[str, int]:
-    """Return the badge counts of the three views (group: unclaimed tasks only)."""
+    """Return the badge counts of the three views (group: unclaimed tasks only), at most COUNT_CAP + 1."""
     result = {}
     for view in VIEWS:
         query = _view_query(view, actor)
-        result[view] = 0 if query is None else session.scalar(
-            select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        if query is None:
+            result[view] = 0
+            continue
+        count, capped = capped_count(session, query)
+        result[view] = count + 1 if capped else count  # COUNT_CAP + 1 reads as "1000+"
     return result
 
 

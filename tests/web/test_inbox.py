@@ -131,3 +131,14 @@ def test_an_inbox_page_that_shows_people_is_audited_with_their_cases(scene, logi
     with services.db.reading() as session:
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "inbox_viewed"))
     assert event.actor == "s.sozial" and event.details["cases"] == [scene.case_ref]
+
+
+def test_beyond_the_count_cap_the_inbox_says_more_than(scene, login, services, monkeypatch):
+    import engine.queries
+    from tests.web import scenario
+
+    scenario.benefit_transfer_at_sozialamt(services.engine)  # a second task for the Sozialamt Neuss
+    assert "2 Aufgaben" in login("s.sozial").get("/aufgaben/gruppe").data.decode()
+    monkeypatch.setattr(engine.queries, "COUNT_CAP", 1)
+    html = login("s.sozial").get("/aufgaben/gruppe").data.decode()
+    assert "mehr als 1 Aufgaben" in html and 'id="badge-group">1+<' in html

@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import clock, inbox_queries, org
+from engine import clock, inbox_queries, org, queries
 from engine.errors import KimflowError, NotFound, PermissionDenied
 from engine.inbox_queries import InboxFilter
 from web.security import current_actor, record, roles_required, services
@@ -64,7 +64,7 @@ def inbox(slug: str):
     with services().db.reading() as session:
         page = inbox_queries.inbox(session, view, actor, flt, now=now, limit=size, offset=(page_no - 1) * size,
                                    soon_days=current_app.config["DUE_SOON_DAYS"])
-        badges = inbox_queries.counts(session, actor)
+        badges = {view: _badge(n) for view, n in inbox_queries.counts(session, actor).items()}
         names = inbox_queries.people(session, {t.case_ref for t in page.items if t.case_ref})
         processes = inbox_queries.process_names(session)
         areas = inbox_queries.areas(session)
@@ -143,3 +143,8 @@ def delegate(task_id: str):
         engine.delegate(task_id, actor=current_actor(), to=to, reason=request.form.get("grund", "")[:300])
 
     return _task_action(task_id, act, _("Die Aufgabe wurde an %(name)s weitergegeben.", name=colleague))
+
+
+def _badge(count: int) -> str:
+    """Show a capped count as "1000+" (counts() reports one more than the cap when there are more)."""
+    return f"{queries.COUNT_CAP}+" if count > queries.COUNT_CAP else str(count)

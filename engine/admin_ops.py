@@ -67,11 +67,11 @@ class InstanceAdmin:
                 row = self._instance(session, instance_id)
                 if row.status not in allowed:
                     raise InstanceStateError(f"Vorgang {instance_id} ist {row.status}; nicht möglich")
-                row.status = status if row.status != "error" or status != "running" else "error"
                 if action == "instance_suspended":
+                    # Remember whether it was running or failed, so resume returns it to exactly that.
                     row.summary = {**(row.summary or {}), "status_before_suspend": row.status}
-                    row.status = "suspended"
-                elif action == "instance_resumed":
+                    row.status = status
+                else:
                     row.status = (row.summary or {}).get("status_before_suspend", "running")
                 row.updated_at = clock.now()
                 audit.record(session, actor.name, action, instance_id=row.id, case_ref=row.case_ref, reason=reason)

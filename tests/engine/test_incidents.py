@@ -1,5 +1,6 @@
 """Errors in scripts and service tasks become incidents; nothing crashes and nothing stalls silently."""
 
+import pytest
 from sqlalchemy import select
 
 from engine.models import Incident
@@ -80,3 +81,21 @@ def test_a_failing_assignee_expression_is_an_incident_and_the_initiator_is_known
     assert engine.retry(failed, actor=system, data={"reviewer": "m.klein"}) == "running"
     [task] = engine_tasks(db, failed)
     assert task.assignee == "m.klein"
+
+
+def test_suspend_stops_work_and_resume_returns_the_instance_to_its_previous_status(engine, system, db):
+    from engine.errors import InstanceStateError
+
+    engine.deploy({"calc.bpmn": script_process()}, actor=system)
+    running = engine.start("calc", actor=system)
+    engine.suspend(running, actor=system, reason="Klärung")
+    assert engine.show(running).status == "suspended"
+    with pytest.raises(InstanceStateError):
+        engine.complete(engine_tasks(db, running)[0].id, actor=system, data={"divisor": 2})
+    engine.resume(running, actor=system, reason="geklärt")
+    assert engine.show(running).status == "running"
+    failed = engine.start("calc", actor=system)
+    engine.complete(engine_tasks(db, failed)[0].id, actor=system, data={"divisor": 0})
+    engine.suspend(failed, actor=system)
+    engine.resume(failed, actor=system)
+    assert engine.show(failed).status == "error"

@@ -7,7 +7,7 @@ Date arithmetic comes from functions the engine registers: add_days, month_end,
 first_of_next_month, days_until (see bpmn/tools/README.md).
 """
 
-from bpmnlib import Table
+from dmnlib import Table
 
 T, F, ANY = "True", "False", "-"
 

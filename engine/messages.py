@@ -124,6 +124,4 @@ def message_event(workflow, name: str, payload: dict, correlation: dict) -> Bpmn
     definition = waiting_definition(workflow, name)
     if definition is None:
         raise CorrelationError(f"Der Vorgang wartet nicht auf die Nachricht {name!r}")
-    if isinstance(definition, CamundaMessageEventDefinition) and not isinstance(definition, MessageEventDefinition):
-        return BpmnEvent(definition, {"payload": payload, "result_var": definition.result_var}, correlation)
-    return BpmnEvent(definition, payload, correlation)
+    return BpmnEvent(definition, payload, correlation)  # kimflow's parser makes every message definition ours

@@ -122,9 +122,10 @@ def _sync_human_tasks(session, row, waiting, extensions, context, fresh):
     return created, cancelled
 
 
-def candidate_users_for(task, unit: str | None, extensions: Extensions, context: InstanceContext) -> list[str]:
+def candidate_users_for(task, unit: str | None, extensions: Extensions, context: InstanceContext,
+                        meta=None) -> list[str]:
     """Return the designed candidate users of a task plus those the extensions add for its unit."""
-    meta = human_task_meta(task.task_spec)
+    meta = meta or human_task_meta(task.task_spec)
     candidates = [str(u) for u in _Evaluator(task).listing(meta.candidate_users if meta else [])]
     if extensions.candidate_resolver is not None:
         task_extensions = dict(getattr(task.task_spec, "extensions", None) or {})
@@ -139,7 +140,7 @@ def _new_human_task(row, task, extensions, context, now) -> HumanTask:
     office = meta.office if meta else None
     evaluate = _Evaluator(task)
     unit = extensions.unit_resolver(office, context) if (office and extensions.unit_resolver) else None
-    candidates = candidate_users_for(task, unit, extensions, context)
+    candidates = candidate_users_for(task, unit, extensions, context, meta)
     return HumanTask(
         id=str(task.id), instance_id=row.id, process_id=row.process_id, element_id=spec.bpmn_id or spec.name,
         name=spec.bpmn_name or spec.bpmn_id or spec.name, office=office, unit=unit, area=row.area,

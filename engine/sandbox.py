@@ -159,8 +159,21 @@ def compile_sandboxed(source: str, mode: str) -> CodeType:
     problems = check_tree(tree)
     if problems:
         raise SandboxViolation([f"Zeile {line}: {msg}" for line, msg in problems], lineno=problems[0][0])
-    tree = ast.fix_missing_locations(_Guard().visit(tree))
-    return compile(tree, SCRIPT_FILENAME, mode)
+    tree = _tick_between_statements(_Guard().visit(tree))
+    return compile(ast.fix_missing_locations(tree), SCRIPT_FILENAME, mode)
+
+
+def _tick_between_statements(tree: ast.AST) -> ast.AST:
+    """Put a checkpoint before every statement, so slow straight-line code also meets the deadline."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            statements = getattr(node, field, None)
+            if isinstance(statements, list) and statements and isinstance(statements[0], ast.stmt):
+                ticked: list[ast.stmt] = []
+                for statement in statements:
+                    ticked += [ast.copy_location(_tick_statement(), statement), statement]
+                setattr(node, field, ticked)
+    return tree
 
 
 def _deadline_tick(time_limit: float) -> Callable[[], bool]:

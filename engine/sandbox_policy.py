@@ -6,6 +6,7 @@ import ast
 import operator
 import re
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any, TypeGuard
 
 MAX_SEQUENCE = 1_000_000  # characters or items one operator may produce
@@ -92,6 +93,36 @@ def apply_operator(symbol: str, left: Any, right: Any) -> Any:
     return _OPERATORS[symbol](left, right)
 
 
+# The grammar scripts may use: anything not listed (pattern matching, with, global, yield, walrus,
+# annotations, class definitions, imports, async, ...) is refused, so a new statement kind can never
+# slip past the checks below.
+ALLOWED_NODES: frozenset[type[ast.AST]] = frozenset({
+    ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.While, ast.Break,
+    ast.Continue, ast.Pass, ast.FunctionDef, ast.Return, ast.Try, ast.ExceptHandler, ast.Raise, ast.Delete,
+    ast.Assert, ast.arguments, ast.arg, ast.keyword, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Lambda,
+    ast.IfExp, ast.Dict, ast.Set, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+    ast.comprehension, ast.Compare, ast.Call, ast.FormattedValue, ast.JoinedStr, ast.Constant,
+    ast.Attribute, ast.Subscript, ast.Starred, ast.Name, ast.List, ast.Tuple, ast.Slice,
+    ast.Load, ast.Store, ast.Del, ast.And, ast.Or, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Mod, ast.Pow,
+    ast.FloorDiv, ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.Invert, ast.Not,
+    ast.UAdd, ast.USub, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In,
+    ast.NotIn,
+})
+
+# Attributes scripts may read: the public data attributes and methods of the values they handle
+# (text, numbers, lists, dicts, sets, dates). Anything else, including every name of an engine or
+# library object a function might return, is refused. Padding methods are left out: they allocate
+# as much as their argument asks for.
+_SIZE_UNBOUNDED_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_VALUE_TYPES = (str, int, float, bool, list, tuple, dict, set, frozenset, date, datetime, timedelta)
+ALLOWED_ATTRIBUTES: frozenset[str] = frozenset(
+    name for value_type in _VALUE_TYPES for name in dir(value_type)
+    if not name.startswith("_")
+) - FORBIDDEN_ATTRIBUTES - _SIZE_UNBOUNDED_METHODS
+# Names that are only safe as builtins the sandbox supplies; every identifier must also look plain.
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
+
+
 class _Unknown(Exception):
     """A subexpression whose value is not known before run time."""
 
@@ -102,8 +133,43 @@ class _PolicyVisitor(ast.NodeVisitor):
     def __init__(self) -> None:
         self.problems: list[tuple[int, str]] = []
 
+        self._line = 0
+
     def report(self, node: ast.AST, message: str) -> None:
-        self.problems.append((getattr(node, "lineno", 0), message))
+        self.problems.append((getattr(node, "lineno", self._line), message))
+
+    def visit(self, node: ast.AST) -> Any:
+        self._line = getattr(node, "lineno", self._line)
+        if type(node) not in ALLOWED_NODES:
+            specific = getattr(self, "visit_" + type(node).__name__, None)
+            if specific is not None:
+                return specific(node)
+            self.report(node, f"Sprachelement '{type(node).__name__}' ist nicht erlaubt "
+                              "(syntax not allowed)")
+            return None
+        return super().visit(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.decorator_list or node.returns:
+            self.report(node, "Dekoratoren und Annotationen sind nicht erlaubt "
+                              "(decorators and annotations are not allowed)")
+        self._check_identifier(node, node.name)
+        self.generic_visit(node)
+
+    def visit_arg(self, node: ast.arg) -> None:
+        if node.annotation is not None:
+            self.report(node, "Annotationen sind nicht erlaubt (annotations are not allowed)")
+        self._check_identifier(node, node.arg)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg is not None:
+            self._check_identifier(node, node.arg)
+        self.generic_visit(node)
+
+    def _check_identifier(self, node: ast.AST, name: str) -> None:
+        # ASCII only: NFKC folds homoglyphs such as U+FF3F into '_' after our check would have run.
+        if not _PLAIN_NAME.match(name):
+            self.report(node, f"Name '{name}' ist nicht erlaubt (only plain ASCII names are allowed)")
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         self.report(node, "Importe sind nicht erlaubt (imports are not allowed)")
@@ -113,9 +179,11 @@ class _PolicyVisitor(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if node.id.startswith("__"):
             self.report(node, f"Name '{node.id}' ist nicht erlaubt (dunder names are not allowed)")
+        else:
+            self._check_identifier(node, node.id)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr in FORBIDDEN_ATTRIBUTES or node.attr.startswith(FORBIDDEN_ATTRIBUTE_PREFIXES):
+        if node.attr not in ALLOWED_ATTRIBUTES:
             self.report(node, f"Attribut '.{node.attr}' ist nicht erlaubt (attribute not allowed)")
         if not isinstance(node.ctx, ast.Load):
             self.report(node, "Attribute dürfen nicht gesetzt oder gelöscht werden "

@@ -134,7 +134,7 @@ def test_errors_from_registered_functions_do_not_hand_engine_objects_to_scripts(
         raise WorkflowTaskException("boom", task=None)
 
     message = refused("try:\n    leaky()\nexcept Exception as e:\n    t = e.task", functions={"leaky": leaky})
-    assert "AttributeError" in message
+    assert "'.task' ist nicht erlaubt" in message  # refused by the attribute allow-list before it runs
 
 
 def test_builtin_error_types_from_registered_functions_stay_catchable():
@@ -156,3 +156,49 @@ def test_expressions_get_the_same_sandbox():
 @pytest.mark.parametrize("script", ["x = f'{n:>10000000}'", "x = f'{n:>{n}}'"])
 def test_huge_or_computed_fstring_widths_are_refused(script):
     assert "Format" in refused(script, {"n": 5}) or "Feldbreite" in refused(script, {"n": 5})
+
+
+# The policy is an allow-list of syntax: each of these statement or expression kinds once reached
+# interpreter internals (attribute lookup by pattern matching never passes through ast.Attribute).
+@pytest.mark.parametrize("script", [
+    "match ValueError('a'):\n    case Exception(__class__=c, __init__=i):\n        x = 1",
+    "match '':\n    case str(__class__=s):\n        x = s",
+    "match {'a': 1}:\n    case {'a': v}:\n        x = v",
+    "with x as y:\n    pass",
+    "global x\nx = 1",
+    "def f():\n    yield 1\nx = f()",
+    "x = (y := 1)",
+    "x: int = 1",
+    "@len\ndef f():\n    pass",
+    "def f(a: str = 'x'):\n    return a\nx = f()",
+    "try:\n    x = 1\nexcept* ValueError:\n    pass",
+])
+def test_syntax_outside_the_allow_list_is_refused(script):
+    message = refused(script, {"x": 1})
+    assert "nicht erlaubt" in message
+
+
+@pytest.mark.parametrize("attribute", ["task", "gi_frame", "cr_frame", "f_back", "tb_frame", "format",
+                                       "mro", "ljust", "center", "zfill", "expandtabs", "environ"])
+def test_attributes_outside_the_allow_list_are_refused(attribute):
+    assert f"'.{attribute}'" in refused(f"x = y.{attribute}", {"y": "text"})
+
+
+def test_homoglyph_names_that_fold_into_dunders_are_refused():
+    # MATHEMATICAL BOLD SMALL C becomes 'c' under NFKC, which the parser applies to identifiers.
+    message = refused("x = ().__\U0001d41class__", {})
+    assert "nicht erlaubt" in message
+
+
+def test_plain_values_keep_their_everyday_methods():
+    result = run_script("x = ' Ab '.strip().lower() + str(d.year) + ','.join(sorted(k for k in m.keys()))",
+                        {"d": __import__("datetime").date(2026, 1, 2), "m": {"b": 1, "a": 2}})
+    assert result["x"] == "ab2026a,b"
+
+
+def test_slow_straight_line_code_meets_the_deadline():
+    # No loops: each statement is a bounded C operation; the checkpoint before every statement stops it.
+    script = "\n".join(["x = sorted(range(1000000))"] * 200)
+    started = time.monotonic()
+    assert "abgebrochen" in refused(script, time_limit=0.3)
+    assert time.monotonic() - started < 3

@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from types import CodeType
-from typing import Any
+from typing import Any, cast
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -159,11 +159,11 @@ def compile_sandboxed(source: str, mode: str) -> CodeType:
     problems = check_tree(tree)
     if problems:
         raise SandboxViolation([f"Zeile {line}: {msg}" for line, msg in problems], lineno=problems[0][0])
-    tree = _tick_between_statements(_Guard().visit(tree))
+    tree = _tick_between_statements(cast(ast.mod, _Guard().visit(tree)))
     return compile(ast.fix_missing_locations(tree), SCRIPT_FILENAME, mode)
 
 
-def _tick_between_statements(tree: ast.AST) -> ast.AST:
+def _tick_between_statements(tree: ast.mod) -> ast.mod:
     """Put a checkpoint before every statement, so slow straight-line code also meets the deadline."""
     for node in ast.walk(tree):
         for field in ("body", "orelse", "finalbody"):

@@ -159,11 +159,11 @@ def compile_sandboxed(source: str, mode: str) -> CodeType:
     problems = check_tree(tree)
     if problems:
         raise SandboxViolation([f"Zeile {line}: {msg}" for line, msg in problems], lineno=problems[0][0])
-    tree = _tick_between_statements(cast(ast.mod, _Guard().visit(tree)))
+    tree = _tick_between_statements(cast(ast.Module | ast.Expression, _Guard().visit(tree)))
     return compile(ast.fix_missing_locations(tree), SCRIPT_FILENAME, mode)
 
 
-def _tick_between_statements(tree: ast.mod) -> ast.mod:
+def _tick_between_statements(tree: ast.Module | ast.Expression) -> ast.Module | ast.Expression:
     """Put a checkpoint before every statement, so slow straight-line code also meets the deadline."""
     for node in ast.walk(tree):
         for field in ("body", "orelse", "finalbody"):

@@ -21,8 +21,8 @@ from bench.engine_measures import deploy_two_tasks, measure_bare, measure_comple
 from bench.inbox import measure_inbox, populate  # noqa: E402
 from bench.loops import GATEWAY_LOOP, STANDARD_LOOP, gateway_loop_xml, loop_growth, standard_loop_xml  # noqa: E402
 from bench.report import Table, ms, ratio  # noqa: E402
-from engine.db import Database  # noqa: E402
-from engine.runtime import ProcessEngine  # noqa: E402
+from engine.service.engine import ProcessEngine  # noqa: E402
+from engine.store.db import Database  # noqa: E402
 
 SPIFFARENA = {"start": 48.0, "complete": 43.0, "inbox": 52.0}
 

@@ -21,12 +21,12 @@ from sqlalchemy import insert  # noqa: E402
 
 from bench import databases  # noqa: E402
 from bench.timing import Stats, measure  # noqa: E402
-from engine.db import Database  # noqa: E402
-from engine.models import DefinitionVersion, HumanTask, ProcessInstance  # noqa: E402
-from engine.monitoring import InstanceFilter, instance_list  # noqa: E402
-from engine.monitoring_models import SteeringFact  # noqa: E402
-from engine.report_labels import MUNICIPALITIES, OFFICES  # noqa: E402
-from engine.reports import set_posts, steering_report  # noqa: E402
+from engine.read.monitoring import InstanceFilter, instance_list  # noqa: E402
+from engine.store.db import Database  # noqa: E402
+from engine.store.models import DefinitionVersion, HumanTask, ProcessInstance  # noqa: E402
+from workflows.steering.labels import MUNICIPALITIES, OFFICES  # noqa: E402
+from workflows.steering.models import SteeringFact  # noqa: E402
+from workflows.steering.report import set_posts, steering_report  # noqa: E402
 
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 DAYS = 730

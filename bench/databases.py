@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from engine.db import Database
+from engine.store.db import Database
+from workflows.migrations import MIGRATIONS as KIM_MIGRATIONS
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -37,7 +38,7 @@ def temp_sqlite() -> Iterator[Database]:
     """Yield a migrated database in a temporary SQLite file, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="kimflow_bench_") as folder:
         database = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
-        database.create_all()
+        database.create_all([KIM_MIGRATIONS])
         try:
             yield database
         finally:
@@ -51,7 +52,7 @@ def sqlite_file(url: str) -> Iterator[Database]:
     if path and Path(path).exists() and Path(path).stat().st_size > 0:
         raise SystemExit(f"{path} exists; the benchmark writes 100,000 rows and needs a new file")
     database = Database(url)
-    database.create_all()
+    database.create_all([KIM_MIGRATIONS])
     try:
         yield database
     finally:
@@ -67,7 +68,7 @@ def private_postgres(server_url: str = DEFAULT_POSTGRES) -> Iterator[Database]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     database = Database(str(make_url(server_url).set(database=name).render_as_string(hide_password=False)))
     try:
-        database.create_all()
+        database.create_all([KIM_MIGRATIONS])
         yield database
     finally:
         database.engine.dispose()

@@ -12,10 +12,10 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 
 from bench.timing import Stats, measure
-from engine import queries
-from engine.actors import Actor
-from engine.models import AuditEvent, HumanTask, ProcessInstance
-from engine.runtime import ProcessEngine
+from engine.core.actors import Actor
+from engine.read import lists as queries
+from engine.service.engine import ProcessEngine
+from engine.store.models import AuditEvent, HumanTask, ProcessInstance
 from tests.bpmn_builder import linear
 
 PROCESS_ID = "bench_two_tasks"

@@ -17,9 +17,9 @@ from sqlalchemy import func, insert, select, text
 
 from bench.engine_measures import PROCESS_ID
 from bench.timing import Stats, measure
-from engine import queries
-from engine.db import Database
-from engine.models import HumanTask, ProcessInstance
+from engine.read import lists as queries
+from engine.store.db import Database
+from engine.store.models import HumanTask, ProcessInstance
 
 OFFICES = ("kim_cm", "kim_coord", "abh", "ebh", "jobcenter", "sozialamt")
 INBOX_OFFICE = "abh"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from bench.engine_measures import ACTOR, first_open_task
 from bench.timing import Stats, measure
-from engine.errors import DefinitionError
-from engine.models import ProcessInstance
-from engine.runtime import ProcessEngine
+from engine.core.errors import DefinitionError
+from engine.service.engine import ProcessEngine
+from engine.store.models import ProcessInstance
 from tests.bpmn_builder import HEADER, build, user
 
 GATEWAY_LOOP = "bench_gateway_loop"

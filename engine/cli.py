@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.actors import Actor
-from engine.db import Database, default_database_url
-from engine.errors import DefinitionError, FormErrors, KimflowError
-from engine.registry import Extensions
-from engine.runtime import ProcessEngine
+from engine.core.actors import Actor
+from engine.core.errors import DefinitionError, FormErrors, KimflowError
+from engine.service.engine import ProcessEngine
+from engine.service.registry import Extensions
+from engine.store.db import Database, default_database_url
 
 EXIT_INVALID = 2
 
@@ -56,7 +56,7 @@ def collect_files(paths: Sequence[str]) -> dict[str, bytes]:
 
 
 def cmd_init_db(args, engine: ProcessEngine) -> int:
-    engine.db.create_all()
+    engine.create_schema()
     _emit({"database": engine.db.engine.url.render_as_string(hide_password=True), "status": "ok"})
     return 0
 
@@ -85,7 +85,7 @@ def cmd_start(args, engine: ProcessEngine) -> int:
 
 
 def cmd_tasks(args, engine: ProcessEngine) -> int:
-    from engine import queries
+    from engine.read import lists as queries
 
     with engine.db.reading() as session:
         rows = queries.open_tasks(session, instance_id=args.instance, office=args.office)
@@ -120,34 +120,17 @@ def cmd_show(args, engine: ProcessEngine) -> int:
 
 
 def cmd_worker(args, engine: ProcessEngine) -> int:
-    from engine import clock, jobs
+    from engine.core import clock
+    from engine.service import jobs
 
     now = clock.parse_iso(args.now) if args.now else None
     if args.once:
-        from engine import retention
-
-        # The sweep first: it anonymises everything of a due case before its retention timer fires.
-        report = retention.sweep(engine, now=now, actor=Actor.system_actor("worker"))
-        fired = jobs.run_due_jobs(engine, now=now)
-        _emit({"fired": fired, "anonymised": report.anonymised})
+        # Periodic work first: e.g. a retention sweep erases a due case before its own timers fire.
+        figures = jobs.run_periodic(engine, now)
+        _emit({"fired": jobs.run_due_jobs(engine, now=now), **figures})
         return 0
     jobs.work_forever(engine)
     return 0
-
-
-def cmd_retention(args, engine: ProcessEngine) -> int:
-    from engine import clock, retention
-
-    now = clock.parse_iso(args.now) if args.now else None
-    report = retention.sweep(engine, now=now, actor=Actor.system_actor(args.user), dry_run=args.dry_run)
-    if args.json:
-        _emit(report.as_dict())
-        return 1 if report.failed else 0
-    verb = "fällig (Probelauf)" if report.dry_run else "anonymisiert"
-    print(f"{len(report.cases)} Fälle {verb}: {', '.join(report.cases) or '-'}")
-    for case_ref, error in report.failed.items():
-        print(f"  nicht anonymisiert: {case_ref} ({error})")
-    return 1 if report.failed else 0
 
 
 def build_parser(plugin: Plugin) -> argparse.ArgumentParser:
@@ -184,12 +167,6 @@ def build_parser(plugin: Plugin) -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true")
     p.add_argument("--now", help="ISO 8601 time to run as (tests, replays)")
     p.set_defaults(func=cmd_worker)
-    p = sub.add_parser("retention", help="anonymise closed cases whose retention period has ended")
-    p.add_argument("--now", help="ISO 8601 time to run as (tests, replays)")
-    p.add_argument("--dry-run", action="store_true", help="only list the cases that are due")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--user", default="retention")
-    p.set_defaults(func=cmd_retention)
     for add in plugin.commands:
         add(sub)
     return parser

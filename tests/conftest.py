@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine.actors import Actor
-from engine.db import Base, Database
-from engine.registry import Extensions
-from engine.runtime import ProcessEngine
+from engine.core.actors import Actor
+from engine.service.engine import ProcessEngine
+from engine.service.registry import Extensions
+from engine.store.db import Base, Database
+from workflows.migrations import MIGRATIONS as KIM_MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "engine" / "fixtures"
 BPMN_DIR = Path(__file__).parent.parent / "bpmn"
@@ -40,7 +41,7 @@ def database_url(tmp_path_factory):
     server = _postgres_url()
     if server is None:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kimflow.db'}"
-        Database(url).create_all()
+        Database(url).create_all([KIM_MIGRATIONS])
         yield url
         return
     name = f"kimflow_test_{uuid.uuid4().hex[:10]}"
@@ -49,7 +50,7 @@ def database_url(tmp_path_factory):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.rsplit("/", 1)[0] + "/" + name
     database = Database(url)
-    database.create_all()
+    database.create_all([KIM_MIGRATIONS])
     yield url
     database.engine.dispose()
     with admin.connect() as conn:
@@ -66,7 +67,8 @@ def shared_db(database_url):
 
 def empty_tables(database: Database) -> None:
     """Empty every table, also the append-only audit log whose triggers refuse DELETE."""
-    import engine.all_models  # noqa: F401
+    import engine.schema  # noqa: F401
+    import workflows.schema  # noqa: F401
 
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with database.engine.begin() as conn:

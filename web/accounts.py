@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from flask_login import UserMixin
 
-from engine import clock, org
-from engine.actors import Actor
-from engine.errors import NotFound
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.errors import NotFound
+from engine.identity import org
 from web.security import services
 
 

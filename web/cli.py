@@ -6,7 +6,7 @@ import importlib
 import sys
 
 from engine.cli import Plugin, run
-from engine.registry import Extensions
+from engine.service.registry import Extensions
 
 # Each module adds its subcommands with `register(subparsers)`; a module not written yet is skipped.
 COMMAND_MODULES = ("workflows.commands", "web.commands", "web.designer_commands")

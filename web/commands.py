@@ -6,7 +6,7 @@ import argparse
 import json
 from collections.abc import Callable
 
-from engine.runtime import ProcessEngine
+from engine.service.engine import ProcessEngine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def cmd_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
 
     from web.app import create_app
 
-    engine.db.create_all()
+    engine.create_schema()
     url = engine.db.engine.url.render_as_string(hide_password=False)
     app = create_app({"DATABASE_URL": url})
     print(f"kimflow läuft auf http://{args.host}:{args.port}/login  (Beenden mit Strg+C)", flush=True)
@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
 
 def cmd_notify(args: argparse.Namespace, engine: ProcessEngine) -> int:
     """Send the due notifications once and print how many went out."""
-    from engine import clock
+    from engine.core import clock
     from web import config, notifications
 
     settings = notifications.MailSettings.from_config(config.from_environment())

@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, clock, inbox_queries
-from engine.db import Database
-from engine.localtime import LOCAL_TIME, german_date
-from engine.models import AuditEvent, HumanTask
+from engine.core import clock
+from engine.core.localtime import LOCAL_TIME, german_date
+from engine.read import inbox as inbox_queries
+from engine.store import audit
+from engine.store.db import Database
+from engine.store.models import AuditEvent, HumanTask
 
 ACTION = "notification_sent"
 LOOKBACK = dt.timedelta(days=14)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 
-from engine.runtime import ProcessEngine
-from workflows.demo import run_demo
-from workflows.demo_users import DEMO_PASSWORD
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.service.engine import ProcessEngine
+from workflows import retention
+from workflows.demo.driver import run_demo
+from workflows.demo.users import DEMO_PASSWORD
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `demo` to the kimflow command line."""
+    """Add `demo` and `retention` to the kimflow command line."""
+    register_retention(subparsers)
     p = subparsers.add_parser("demo", help="Demodaten anlegen: Stellen, Benutzer und synthetische Fälle")
     p.add_argument("--json", action="store_true", help="Benutzer als JSON-Liste ausgeben")
     p.add_argument("--cases", type=int, default=300, help="Anzahl synthetischer Fälle (Standard 300)")
@@ -22,9 +26,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_demo)
 
 
+def register_retention(subparsers: argparse._SubParsersAction) -> None:
+    """Add `retention` to the kimflow command line."""
+    p = subparsers.add_parser("retention", help="anonymise closed cases whose retention period has ended")
+    p.add_argument("--now", help="ISO 8601 time to run as (tests, replays)")
+    p.add_argument("--dry-run", action="store_true", help="only list the cases that are due")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--user", default="retention")
+    p.set_defaults(func=cmd_retention)
+
+
+def cmd_retention(args: argparse.Namespace, engine: ProcessEngine) -> int:
+    """Anonymise (or with --dry-run list) the closed cases whose retention period has ended."""
+    now = clock.parse_iso(args.now) if args.now else None
+    report = retention.sweep(engine, now=now, actor=Actor.system_actor(args.user), dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
+        return 1 if report.failed else 0
+    verb = "fällig (Probelauf)" if report.dry_run else "anonymisiert"
+    print(f"{len(report.cases)} Fälle {verb}: {', '.join(report.cases) or '-'}")
+    for case_ref, error in report.failed.items():
+        print(f"  nicht anonymisiert: {case_ref} ({error})")
+    return 1 if report.failed else 0
+
+
 def cmd_demo(args: argparse.Namespace, engine: ProcessEngine) -> int:
     """Create the demo data and print the demo users (the server, if wanted, starts afterwards)."""
-    engine.db.create_all()
+    engine.create_schema()
     result = run_demo(engine, cases=args.cases, seed=args.seed)
     if args.json:
         print(json.dumps([u.as_dict() for u in result.users], ensure_ascii=False))

@@ -10,8 +10,8 @@ import calendar
 import datetime as dt
 from functools import lru_cache
 
-from engine import clock
-from engine.localtime import local_date
+from engine.core import clock
+from engine.core.localtime import local_date
 
 DateLike = str | dt.date | dt.datetime
 

@@ -6,9 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from engine.actors import Actor
-from engine.definitions import Deployed
-from engine.runtime import ProcessEngine
+from engine.core.actors import Actor
+from engine.service.definitions import Deployed
+from engine.service.engine import ProcessEngine
 
 ENV_DIR = "KIMFLOW_BPMN_DIR"
 

@@ -9,9 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, consent
-from engine.case_models import CATEGORIES, Case, Consent, Deadline
-from engine.localtime import local_date
+from engine.core import clock
+from engine.core.localtime import local_date
+from engine.store import audit
+from workflows.cases import consent
+from workflows.cases.models import CATEGORIES, Case, Consent, Deadline
+from workflows.catalogue import OFFICES_ASKED
 from workflows.dates import as_date
 
 
@@ -66,7 +69,6 @@ def register_deadlines(session: Session, case_ref: str, data: dict[str, Any], *,
     return changed
 
 
-OFFICES_ASKED = ("abh", "jobcenter", "sozialamt", "ebh")
 DEFAULT_CATEGORIES = ("stammdaten", "aufenthalt", "leistungen", "arbeit", "sprache")
 
 

@@ -6,21 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine import org
-from engine.org_models import DISTRICT_WIDE, Responsibility, Unit
+from engine.identity import org
+from engine.identity.models import DISTRICT_WIDE, Responsibility, Unit
+from workflows.catalogue import MUNICIPALITIES, OWN_AUTHORITIES
 
-# Area code -> display name and inhabitants (rounded; weights the demo's municipalities).
-MUNICIPALITIES = {
-    "neuss": ("Neuss", 155_000),
-    "dormagen": ("Dormagen", 65_000),
-    "grevenbroich": ("Grevenbroich", 64_000),
-    "meerbusch": ("Meerbusch", 56_000),
-    "kaarst": ("Kaarst", 44_000),
-    "korschenbroich": ("Korschenbroich", 33_000),
-    "juechen": ("Jüchen", 24_000),
-    "rommerskirchen": ("Rommerskirchen", 13_500),
-}
-OWN_AUTHORITIES = ("neuss", "dormagen")  # cities with their own foreigners' and naturalisation authority
 SEED_ACTOR = "seed"
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import audit, clock, org
-from engine.registry import Extensions, InstanceContext, ServiceCall
-from engine.report_facts import install as install_steering_facts
-from engine.routing import make_area_resolver, make_unit_resolver
-from workflows import case_link, register
+from engine.core import clock
+from engine.identity import org
+from engine.service.registry import Extensions, InstanceContext, PeriodicTask, ServiceCall
+from engine.store import audit
+from workflows import register
+from workflows.cases import link as case_link
+from workflows.cases.people import CasePeople
+from workflows.catalogue import OFFICE_CODES
 from workflows.dates import FUNCTIONS
+from workflows.migrations import MIGRATIONS
+from workflows.retention import RETENTION_EVERY, sweep_for_worker
+from workflows.routing import make_area_resolver, make_unit_resolver
+from workflows.steering.facts import install as install_steering_facts
 
-OFFICES = frozenset({"abh", "ebh", "jobcenter", "sozialamt", "kim_cm", "kim_coord"})
 # camunda:properties on a user task (role=team_lead) that route it to the unit's team leads.
 TEAM_LEAD_PROPERTY, TEAM_LEAD_ROLE = "role", "team_lead"
 # Processes whose outcome the case file keeps (the result of an office flowing back into the case).
@@ -23,7 +29,7 @@ OUTCOME_FIELDS = ("application_decision", "approved_from", "target_office", "per
 
 def build_extensions() -> Extensions:
     """Return the engine extensions of the KIM process library."""
-    ext = Extensions(offices=set(OFFICES), unit_resolver=make_unit_resolver(), area_resolver=make_area_resolver(),
+    ext = Extensions(offices=set(OFFICE_CODES), unit_resolver=make_unit_resolver(), area_resolver=make_area_resolver(),
                      candidate_resolver=team_lead_candidates)
     ext.script_functions.update(FUNCTIONS)
     ext.service_handlers["anonymise_case"] = anonymise_case
@@ -32,6 +38,9 @@ def build_extensions() -> Extensions:
     ext.on("task_created", on_task_created)
     ext.on("instance_completed", on_instance_completed)
     install_steering_facts(ext)  # the Baustein 1 report's facts, recorded as tasks complete
+    ext.people = CasePeople()
+    ext.periodic.append(PeriodicTask("retention", RETENTION_EVERY, sweep_for_worker))
+    ext.migrations.append(MIGRATIONS)
     return ext
 
 

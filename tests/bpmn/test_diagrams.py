@@ -105,7 +105,7 @@ def test_user_tasks_have_german_forms_and_no_reserved_ids(path):
 
 
 def test_engine_dialect_accepts_the_whole_bundle():
-    dialect = pytest.importorskip("engine.dialect")
+    dialect = pytest.importorskip("engine.bpmn.dialect")
     files = {p.name: p.read_bytes() for p in sorted(BPMN_DIR.glob("*.bpmn")) + sorted(BPMN_DIR.glob("*.dmn"))}
     bundle = dialect.parse_bundle(files, known_offices=OFFICES)
     assert sorted(bundle.process_ids) == ["benefit_transfer", "kim_case", "naturalisation", "work_permit"]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import org, queries
-from engine.actors import Actor
+from engine.core.actors import Actor
+from engine.identity import org
+from engine.read import lists as queries
 
 pytestmark = pytest.mark.browser
 

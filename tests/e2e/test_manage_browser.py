@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import clock, org, queries
-from engine.actors import Actor
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.identity import org
+from engine.read import lists as queries
 from tests.engine.report_data import seed
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import HumanTask
+from engine.store.models import HumanTask
 from tests.web.scenario import PASSWORD
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.monitoring_models import SteeringFact
-from engine.reports import set_posts
+from workflows.steering.models import SteeringFact
+from workflows.steering.report import set_posts
 
 
 def at(month: int, day: int) -> dt.datetime:

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from engine import audit
-from engine.models import AuditEvent
+from engine.store import audit
+from engine.store.models import AuditEvent
 
 
 def _one_event(db) -> int:

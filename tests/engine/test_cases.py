@@ -5,10 +5,11 @@ import hashlib
 
 import pytest
 
-from engine import cases, clock
-from engine.errors import NotFound
-from engine.models import HumanTask
+from engine.core import clock
+from engine.core.errors import NotFound
+from engine.store.models import HumanTask
 from tests.engine.test_routing import fan_out_bpmn, make_staff, routed  # noqa: F401 - fixture
+from workflows.cases import files as cases
 
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)
 

@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine import audit, clock, org
-from engine.cases import get_case, move_case, open_case
-from engine.models import HumanTask, ProcessInstance
+from engine.core import clock
+from engine.identity import org
+from engine.store import audit
+from engine.store.models import HumanTask, ProcessInstance
 from tests.engine.test_routing import fan_out_bpmn, make_staff, routed  # noqa: F401 - fixture
+from workflows.cases.files import get_case, move_case, open_case
 
 pytestmark = pytest.mark.usefixtures("routed")
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)

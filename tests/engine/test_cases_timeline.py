@@ -5,13 +5,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine import clock, org
-from engine.case_timeline import case_timeline
-from engine.cases import add_deadline, complete_deadline, move_case, open_case
-from engine.consent import record_consent
-from engine.models import HumanTask
+from engine.core import clock
+from engine.identity import org
+from engine.store.models import HumanTask
 from tests import bpmn_builder as b
 from tests.engine.test_routing import make_staff, routed  # noqa: F401 - fixture
+from workflows.cases.consent import record_consent
+from workflows.cases.files import add_deadline, complete_deadline, move_case, open_case
+from workflows.cases.timeline import case_timeline
 
 pytestmark = pytest.mark.usefixtures("routed")
 

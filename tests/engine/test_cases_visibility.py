@@ -5,14 +5,16 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine import audit, clock, org
-from engine.case_visibility import visible_case, visible_case_refs
-from engine.cases import open_case, set_profile
-from engine.consent import record_consent, revoke_consent
-from engine.errors import NotFound
-from engine.models import HumanTask
+from engine.core import clock
+from engine.core.errors import NotFound
+from engine.identity import org
+from engine.store import audit
+from engine.store.models import HumanTask
 from tests import bpmn_builder as b
 from tests.engine.test_routing import make_staff, routed  # noqa: F401 - fixture
+from workflows.cases.consent import record_consent, revoke_consent
+from workflows.cases.files import open_case, set_profile
+from workflows.cases.visibility import visible_case, visible_case_refs
 
 pytestmark = pytest.mark.usefixtures("routed")
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import text
 
-from engine import queries
-from engine.errors import ConcurrentModification
+from engine.core.errors import ConcurrentModification
+from engine.read import lists as queries
 from tests.bpmn_builder import build, user
 
 

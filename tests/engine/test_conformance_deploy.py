@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from engine.dialect import parse_bundle
-from engine.validation import accepted_files, file_verdicts
+from engine.bpmn.dialect import parse_bundle
+from engine.bpmn.validation import accepted_files, file_verdicts
 from tests.conftest import CORPUS  # noqa: E402
 
 FILES = sorted([*CORPUS.rglob("*.bpmn"), *CORPUS.rglob("*.dmn")]) if CORPUS.exists() else []

@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from engine.actors import Actor
-from engine.db import Database
-from engine.dialect import parse_bundle, service_topic
-from engine.errors import DefinitionError, KimflowError
-from engine.forms import Form, FormField
-from engine.jobs import run_due_jobs
-from engine.models import DefinitionVersion, HumanTask, Job, MessageSubscription, ProcessInstance
-from engine.registry import Extensions
-from engine.runtime import ProcessEngine
-from engine.validation import accepted_files
+from engine.bpmn.dialect import parse_bundle, service_topic
+from engine.bpmn.forms import Form, FormField
+from engine.bpmn.validation import accepted_files
+from engine.core.actors import Actor
+from engine.core.errors import DefinitionError, KimflowError
+from engine.service.engine import ProcessEngine
+from engine.service.jobs import run_due_jobs
+from engine.service.registry import Extensions
+from engine.store.db import Database
+from engine.store.models import DefinitionVersion, HumanTask, Job, MessageSubscription, ProcessInstance
 from tests.conftest import CORPUS, empty_tables  # noqa: E402
 
 BPMN = sorted(CORPUS.rglob("*.bpmn")) if CORPUS.exists() else []

@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from engine.errors import DefinitionError
-from engine.models import DefinitionVersion, ProcessInstance
+from engine.core.errors import DefinitionError
+from engine.store.models import DefinitionVersion, ProcessInstance
 from tests.bpmn_builder import linear
 from tests.conftest import fixture_files
 

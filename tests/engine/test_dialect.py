@@ -12,15 +12,15 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.dialect import (
+from engine.bpmn.dialect import (
     HumanTaskMeta,
     human_task_meta,
     message_start_names,
     parse_bundle,
     service_topic,
 )
-from engine.dialect_parser import office_of_lane
-from engine.errors import DefinitionError
+from engine.bpmn.parser import office_of_lane
+from engine.core.errors import DefinitionError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dialect"
 
@@ -161,7 +161,7 @@ def _service_process(attributes: str, body: str = "") -> str:
     ("Irgendwer", "Lane_2", None),
 ])
 def test_office_of_lane_understands_the_lane_conventions(name, lane_id, office):
-    assert office_of_lane(name, lane_id) == office
+    assert office_of_lane(name, lane_id, {"abh", "jobcenter", "kim_cm"}) == office
 
 
 def test_meta_survives_a_serializer_round_trip(antrag):

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from engine.dryrun import Scenario, dry_run
-from engine.models import ProcessInstance
+from engine.runtime.dryrun import Scenario, dry_run
+from engine.store.models import ProcessInstance
 from tests.bpmn_builder import build, user
 from tests.conftest import fixture_files
 

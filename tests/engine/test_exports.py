@@ -5,9 +5,9 @@ import io
 
 from openpyxl import load_workbook
 
-from engine.exports import table_csv, tables_xlsx
-from engine.reports import steering_report
 from tests.engine.report_data import seed
+from workflows.steering.exports import table_csv, tables_xlsx
+from workflows.steering.report import steering_report
 
 
 def march(db):

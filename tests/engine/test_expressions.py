@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from engine.expressions import (
+from engine.bpmn.expressions import (
     ExpressionError,
     check_timer_literal,
     compile_problem,
     juel_to_python,
     timer_to_python,
 )
-from engine.feel import (
+from engine.bpmn.feel import (
     feel_input_entry_to_python,
     feel_input_expression_to_python,
     feel_output_entry_to_python,

@@ -1,6 +1,6 @@
 """Case data is shown in the designers' words: field labels, choice names, Ja/Nein, German dates."""
 
-from engine.form_catalogue import display_value, field_catalogue
+from engine.read.form_catalogue import display_value, field_catalogue
 from tests.bpmn_builder import build, user
 
 

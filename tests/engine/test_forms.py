@@ -7,7 +7,7 @@ from SpiffWorkflow.camunda.specs.user_task import EnumFormField
 from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
 from SpiffWorkflow.camunda.specs.user_task import FormField as SpiffField
 
-from engine.forms import Form, FormField, build_form, form_for
+from engine.bpmn.forms import Form, FormField, build_form, form_for
 
 
 def _spiff_field(field_id, field_type="string", default=None, options=(), **constraints):

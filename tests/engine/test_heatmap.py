@@ -4,10 +4,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from engine import clock
-from engine.heatmap import diagram_source, heatmap, process_versions
-from engine.models import DefinitionVersion
-from engine.queries import open_tasks
+from engine.core import clock
+from engine.read.heatmap import diagram_source, heatmap, process_versions
+from engine.read.lists import open_tasks
+from engine.store.models import DefinitionVersion
 from tests.bpmn_builder import build, user
 
 

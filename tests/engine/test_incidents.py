@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from engine.models import Incident
+from engine.store.models import Incident
 from tests.bpmn_builder import build, user
 
 
@@ -62,7 +62,7 @@ def test_a_long_gateway_loop_does_not_stall_silently(engine, system, db):
 
 
 def engine_tasks(db, instance_id):
-    from engine import queries
+    from engine.read import lists as queries
 
     with db.reading() as session:
         return queries.open_tasks(session, instance_id=instance_id)
@@ -84,7 +84,7 @@ def test_a_failing_assignee_expression_is_an_incident_and_the_initiator_is_known
 
 
 def test_suspend_stops_work_and_resume_returns_the_instance_to_its_previous_status(engine, system, db):
-    from engine.errors import InstanceStateError
+    from engine.core.errors import InstanceStateError
 
     engine.deploy({"calc.bpmn": script_process()}, actor=system)
     running = engine.start("calc", actor=system)

@@ -5,10 +5,11 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from engine import clock, queries
-from engine.errors import CorrelationError
-from engine.jobs import run_due_jobs
-from engine.models import Job
+from engine.core import clock
+from engine.core.errors import CorrelationError
+from engine.read import lists as queries
+from engine.service.jobs import run_due_jobs
+from engine.store.models import Job
 from tests.bpmn_builder import build, user
 from tests.conftest import fixture_files
 

@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from engine import audit, queries
-from engine.migration import Migrator
-from engine.models import HumanTask
+from engine.read import lists as queries
+from engine.service.instance_migration import Migrator
+from engine.store import audit
+from engine.store.models import HumanTask
 from tests.conftest import fixture_files
 
 V1 = fixture_files("two_tasks.bpmn")["two_tasks.bpmn"].decode()
@@ -92,7 +93,7 @@ def test_suspended_instances_are_listed_but_not_movable(engine, db, system, v1):
 
 def test_a_waiting_timer_keeps_its_due_time_when_its_definition_did_not_change(engine, db, system, v1):
     instance = _at_decide(engine, db, system)
-    from engine.models import Job
+    from engine.store.models import Job
 
     with db.reading() as session:
         before = session.scalars(select(Job.due_at).where(Job.instance_id == instance, Job.status == "pending")).all()

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from engine import clock
-from engine.monitoring import InstanceFilter, incident_list, instance_detail, instance_list
-from engine.queries import open_tasks
+from engine.core import clock
+from engine.read.lists import open_tasks
+from engine.read.monitoring import InstanceFilter, incident_list, instance_detail, instance_list
 from tests.bpmn_builder import build, user
 
 

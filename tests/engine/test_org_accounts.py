@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from engine import audit, org
-from engine.accounts import AuthStatus, hash_cost
+from engine.identity import org
+from engine.identity.accounts import AuthStatus, hash_cost
+from engine.store import audit
 
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "Rhein-Kreis-2026"

@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from engine import audit, org
-from engine.accounts import hash_cost
-from engine.errors import NotFound
+from engine.core.errors import NotFound
+from engine.identity import org
+from engine.identity.accounts import hash_cost
+from engine.store import audit
 from tests.engine.test_routing import seed_district
 
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)

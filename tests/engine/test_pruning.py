@@ -2,9 +2,10 @@
 
 import json
 
-from engine import clock, queries
-from engine.jobs import run_due_jobs
-from engine.models import ProcessInstance
+from engine.core import clock
+from engine.read import lists as queries
+from engine.service.jobs import run_due_jobs
+from engine.store.models import ProcessInstance
 from tests.bpmn_builder import build, user
 
 

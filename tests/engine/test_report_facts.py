@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine import clock
-from engine.monitoring_models import SteeringFact
-from engine.queries import open_tasks
-from engine.report_facts import install
+from engine.core import clock
+from engine.read.lists import open_tasks
 from tests.bpmn_builder import build, user
+from workflows.steering.facts import install
+from workflows.steering.models import SteeringFact
 
 SOURCES = {"office": "Behörde", "walk_in": "Selbstmelder"}
 REASONS = {"goals_met": "Ziele erreicht", "no_contact": "kein Kontakt"}

@@ -2,9 +2,9 @@
 
 import pytest
 
-from engine.report_model import Period
-from engine.reports import steering_report
 from tests.engine.report_data import seed
+from workflows.steering.model import Period
+from workflows.steering.report import steering_report
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_an_unknown_period_is_refused_with_a_german_message():
 
 
 def test_a_lone_suppressed_cell_cannot_be_worked_out_from_the_district_total():
-    from engine.report_model import Table, count, label, protect_totals
+    from workflows.steering.model import Table, count, label, protect_totals
 
     table = Table("t", "t", ["Kommune", "Fälle"])
     table.rows = [[label("A"), count(3)], [label("B"), count(12)], [label("C"), count(7)], [label("gesamt"), count(22)]]

@@ -5,10 +5,14 @@ import json
 
 from sqlalchemy import func, select
 
-from engine import audit, cases, clock, consent, retention
-from engine.case_models import Case, CaseDocument
-from engine.models import AuditEvent, HumanTask, ProcessInstance
+from engine.core import clock
+from engine.store import audit
+from engine.store.models import AuditEvent, HumanTask, ProcessInstance
 from tests.bpmn_builder import linear
+from workflows import retention
+from workflows.cases import consent
+from workflows.cases import files as cases
+from workflows.cases.models import Case, CaseDocument
 
 CLOSED = dt.datetime(2023, 3, 1, 9, 0, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)

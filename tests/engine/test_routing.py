@@ -2,10 +2,11 @@
 
 import pytest
 
-from engine import org, queries
-from engine.accounts import hash_cost
-from engine.routing import area_code, make_area_resolver, make_unit_resolver
+from engine.identity import org
+from engine.identity.accounts import hash_cost
+from engine.read import lists as queries
 from tests import bpmn_builder as b
+from workflows.routing import area_code, make_area_resolver, make_unit_resolver
 
 MUNICIPALITIES = ("neuss", "dormagen", "grevenbroich", "meerbusch", "kaarst", "korschenbroich", "juechen",
                   "rommerskirchen")

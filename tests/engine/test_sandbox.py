@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.sandbox import SandboxedScriptEngine, SandboxViolation, check_script
+from engine.runtime.sandbox import SandboxedScriptEngine, SandboxViolation, check_script
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>'
          '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '

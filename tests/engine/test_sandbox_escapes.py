@@ -7,7 +7,7 @@ import time
 import pytest
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 
-from engine.sandbox import SandboxedScriptEngine
+from engine.runtime.sandbox import SandboxedScriptEngine
 from tests.engine.test_sandbox import run_script
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenarios import ScenarioFileError, parse_scenarios, run_file, run_scenarios, scenario_paths
+from engine.runtime.scenarios import ScenarioFileError, parse_scenarios, run_file, run_scenarios, scenario_paths
 from tests.conftest import BPMN_DIR, fixture_files
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"

@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from engine import audit, queries
-from engine.actors import Actor
-from engine.errors import FormErrors, NotFound, TaskAlreadyCompleted, TaskClaimedByOther
-from engine.models import HumanTask
+from engine.core.actors import Actor
+from engine.core.errors import FormErrors, NotFound, TaskAlreadyCompleted, TaskClaimedByOther
+from engine.read import lists as queries
+from engine.store import audit
+from engine.store.models import HumanTask
 from tests.conftest import fixture_files
 
 CLERK = Actor("s.mueller", offices=frozenset({"sozialamt"}))
@@ -89,8 +90,8 @@ def test_delegating_hands_the_task_to_a_colleague_of_the_office_only(engine, db,
 
 
 def test_a_boundary_timer_cancels_the_task_it_interrupts(engine, db, started):
-    from engine.clock import parse_iso
-    from engine.jobs import run_due_jobs
+    from engine.core.clock import parse_iso
+    from engine.service.jobs import run_due_jobs
 
     engine.complete(open_task(db, started).id, actor=CLERK, data={"amount": 250})
     decide = open_task(db, started)

@@ -4,13 +4,15 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, select, text
 
-from engine import clock, org, queries
-from engine.migrate import alembic_config
-from engine.models import AuditEvent
-from engine.org import OrgError
-from engine.org_models import Membership, User
-from engine.registry import Extensions
-from engine.runtime import ProcessEngine
+from engine.core import clock
+from engine.identity import org
+from engine.identity.models import Membership, User
+from engine.identity.org import OrgError
+from engine.read import lists as queries
+from engine.service.engine import ProcessEngine
+from engine.service.registry import Extensions
+from engine.store.migrate import alembic_config
+from engine.store.models import AuditEvent
 
 ESCALATION = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

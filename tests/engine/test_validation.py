@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.validation import validate_bundle
+from engine.bpmn.validation import validate_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dialect"
 

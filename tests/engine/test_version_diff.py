@@ -1,6 +1,6 @@
 """Version diff: elements added, removed and changed between two versions of a process."""
 
-from engine.version_diff import diff_versions
+from engine.bpmn.version_diff import diff_versions
 from tests.conftest import fixture_files
 
 OLD = fixture_files("two_tasks.bpmn")["two_tasks.bpmn"].decode()

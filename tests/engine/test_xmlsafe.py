@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import DefinitionError
-from engine.xmlsafe import parse_xml
+from engine.bpmn.xmlsafe import parse_xml
+from engine.core.errors import DefinitionError
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>

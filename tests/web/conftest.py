@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from engine import org
-from engine.org_models import Unit
+from engine.identity import org
+from engine.identity.models import Unit
 from web.app import create_app
 
 # CORE_ONLY=1 leaves out the optional blueprints (designer, manage, api) while a teammate's is mid-change.

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from engine import cases, jobs, org, queries
-from engine.actors import Actor
-from engine.forms import Form
-from engine.runtime import ProcessEngine
+from engine.bpmn.forms import Form
+from engine.core.actors import Actor
+from engine.identity import org
+from engine.read import lists as queries
+from engine.service import jobs
+from engine.service.engine import ProcessEngine
+from workflows.cases import files as cases
 from workflows.library import library_files
 from workflows.seed import seed_units
 

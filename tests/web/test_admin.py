@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine import org
+from engine.identity import org
 from tests.web.conftest import sign_in
 
 

@@ -8,9 +8,9 @@ import io
 
 from sqlalchemy import select
 
-from engine import cases
-from engine.case_models import CaseDocument, Consent
-from engine.models import AuditEvent
+from engine.store.models import AuditEvent
+from workflows.cases import files as cases
+from workflows.cases.models import CaseDocument, Consent
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine import queries
-from engine.actors import Actor
+from engine.core.actors import Actor
+from engine.read import lists as queries
 from tests.conftest import fixture_files
 
 XML = fixture_files("two_tasks.bpmn")["two_tasks.bpmn"].decode()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from engine.models import AuditEvent, HumanTask
+from engine.store.models import AuditEvent, HumanTask
 
 
 def test_group_view_lists_the_unit_task_with_the_person_and_counts(scene, login):
@@ -134,11 +134,11 @@ def test_an_inbox_page_that_shows_people_is_audited_with_their_cases(scene, logi
 
 
 def test_beyond_the_count_cap_the_inbox_says_more_than(scene, login, services, monkeypatch):
-    import engine.queries
+    import engine.read.lists
     from tests.web import scenario
 
     scenario.benefit_transfer_at_sozialamt(services.engine)  # a second task for the Sozialamt Neuss
     assert "2 Aufgaben" in login("s.sozial").get("/aufgaben/gruppe").data.decode()
-    monkeypatch.setattr(engine.queries, "COUNT_CAP", 1)
+    monkeypatch.setattr(engine.read.lists, "COUNT_CAP", 1)
     html = login("s.sozial").get("/aufgaben/gruppe").data.decode()
     assert "mehr als 1 Aufgaben" in html and 'id="badge-group">1+<' in html

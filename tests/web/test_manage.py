@@ -6,9 +6,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engine.actors import Actor
-from engine.models import AuditEvent
-from engine.queries import open_tasks
+from engine.core.actors import Actor
+from engine.read.lists import open_tasks
+from engine.store.models import AuditEvent
 from tests.bpmn_builder import linear
 from tests.engine.report_data import seed
 

@@ -10,8 +10,8 @@ import socket
 import pytest
 from sqlalchemy import update
 
-from engine.models import HumanTask
-from engine.org_models import User
+from engine.identity.models import User
+from engine.store.models import HumanTask
 from web.notifications import MailSettings, send_due
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")

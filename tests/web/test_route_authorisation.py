@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from engine.models import AuditEvent
+from engine.store.models import AuditEvent
 from web.security import PUBLIC, ROLES, SIGNED_IN, access_of
 
 USERS = {"staff": "r.staff", "manager": "r.manager", "designer": "r.designer", "admin": "r.admin"}

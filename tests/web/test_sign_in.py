@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from engine.models import AuditEvent
+from engine.store.models import AuditEvent
 from tests.web.conftest import PASSWORD, sign_in
 
 

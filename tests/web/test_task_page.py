@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.actors import Actor
-from engine.models import AuditEvent, HumanTask
+from engine.core.actors import Actor
+from engine.store.models import AuditEvent, HumanTask
 from tests.web.scenario import fill
 
 

@@ -8,10 +8,10 @@ import random
 import pytest
 from sqlalchemy import select
 
-from engine.actors import Actor
-from engine.models import HumanTask, ProcessInstance
-from engine.runtime import ProcessEngine
-from workflows import demo_forms
+from engine.core.actors import Actor
+from engine.service.engine import ProcessEngine
+from engine.store.models import HumanTask, ProcessInstance
+from workflows.demo import forms as demo_forms
 from workflows.library import deploy_library
 from workflows.seed import seed_units
 from workflows.setup import build_extensions

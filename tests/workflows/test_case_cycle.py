@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from engine import cases
-from engine.models import ProcessInstance
+from engine.store.models import ProcessInstance
 from tests.workflows.conftest import SYSTEM, complete, open_tasks, start_case, to_monitoring
+from workflows.cases import files as cases
 
 REVIEW = {"review_result": "on_track", "next_step": "continue", "next_review_date": "2030-01-01"}
 ELIGIBLE = {"residence_basis": "settled", "lawful_residence_months": 72, "german_level": "b1",

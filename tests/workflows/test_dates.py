@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from engine import clock
+from engine.core import clock
 from workflows import dates
 
 

@@ -6,11 +6,11 @@ import json
 
 from sqlalchemy import func, select
 
-from engine import clock
-from engine.case_models import Case
-from engine.models import HumanTask, ProcessInstance
-from engine.org_models import User
-from engine.runtime import ProcessEngine
+from engine.core import clock
+from engine.identity.models import User
+from engine.service.engine import ProcessEngine
+from engine.store.models import HumanTask, ProcessInstance
+from workflows.cases.models import Case
 from workflows.commands import register
 from workflows.setup import build_extensions
 

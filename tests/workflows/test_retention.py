@@ -6,17 +6,19 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from engine import cases, clock
 from engine import cli as engine_cli
-from engine.case_models import Case
 from engine.cli import Plugin, run
-from engine.db import Database
-from engine.models import ProcessInstance
-from engine.monitoring_models import SteeringFact
-from engine.retention import retention_end
+from engine.core import clock
+from engine.store.db import Database
+from engine.store.models import ProcessInstance
 from tests.workflows.conftest import SYSTEM, complete, start_case, to_monitoring
-from workflows import case_link
+from workflows import commands
+from workflows.cases import files as cases
+from workflows.cases import link as case_link
+from workflows.cases.models import Case
+from workflows.retention import retention_end
 from workflows.setup import build_extensions
+from workflows.steering.models import SteeringFact
 
 REVIEW = {"review_result": "on_track", "next_review_date": "2030-01-01"}
 
@@ -41,7 +43,7 @@ def cli(database_url, capsys, monkeypatch):
         return opened[-1]
 
     def call(*argv: str) -> tuple[int, dict]:
-        code = run(["--db", database_url, *argv], Plugin(extensions=build_extensions))
+        code = run(["--db", database_url, *argv], Plugin(extensions=build_extensions, commands=[commands.register]))
         return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
     monkeypatch.setattr(engine_cli, "Database", tracked)

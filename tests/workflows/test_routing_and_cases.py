@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine import cases, consent
-from engine.case_models import Consent, Deadline
 from tests.workflows.conftest import ALL_REQUESTS, REFERRAL, SYSTEM, complete, open_tasks, start_case, to_monitoring
-from workflows.seed import MUNICIPALITIES, seed_units
+from workflows.cases import consent
+from workflows.cases import files as cases
+from workflows.cases.models import Consent, Deadline
+from workflows.catalogue import MUNICIPALITIES
+from workflows.seed import seed_units
 
 OWN = ("neuss", "dormagen")
 
@@ -85,7 +87,7 @@ def test_a_residence_expiry_entered_in_the_assessment_lands_in_the_deadline_regi
 
 
 def test_seeding_twice_adds_nothing_and_keeps_an_administrators_change(kim):
-    from engine import org
+    from engine.identity import org
     with kim.db.unit_of_work() as session:
         org.set_responsibility(session, "abh", "kaarst", "abh_neuss", actor="admin")
     with kim.db.unit_of_work() as session:

@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 
-from engine import clock, org
-from engine.inbox_queries import inbox
-from engine.jobs import run_due_jobs
-from engine.org_models import User
+from engine.core import clock
+from engine.identity import org
+from engine.identity.models import User
+from engine.read.inbox import inbox
+from engine.service.jobs import run_due_jobs
 from tests.workflows.conftest import open_tasks, start_case, task, to_monitoring
-from workflows.demo_users import ensure_users
+from workflows.demo.users import ensure_users
 
 
 def _staff(session, username: str, unit: str, *, lead: bool = False) -> None:
@@ -96,8 +97,8 @@ def test_the_demo_marks_the_clerk_of_every_unit_as_its_team_lead_once(kim):
 
 
 def test_moving_the_case_hands_the_escalation_to_the_new_units_team_lead(staffed):
-    from engine.actors import Actor
-    from engine.cases import move_case
+    from engine.core.actors import Actor
+    from workflows.cases.files import move_case
 
     case_ref = _escalate(staffed, "kaarst")
     move_case(staffed, case_ref, "neuss", actor=Actor.system_actor("admin"))

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import org
-from engine.errors import KimflowError, NotFound
-from engine.org_models import ROLES
+from engine.core.errors import KimflowError, NotFound
+from engine.identity import org
+from engine.identity.models import ROLES
 from web.admin import bp
 from web.security import current_actor, roles_required, services
 

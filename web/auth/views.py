@@ -9,8 +9,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from engine import org
-from engine.accounts import AccountError, verify_password
+from engine.identity import org
+from engine.identity.accounts import AccountError, verify_password
 from web.accounts import session_user
 from web.auth import bp
 from web.security import current_actor, login_required, public, record, services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from engine.designer_service import Designer
+from engine.service.designer import Designer
 from web.security import services
 
 KINDS = ("process", "decision")

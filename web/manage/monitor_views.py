@@ -6,8 +6,10 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from engine import clock, monitoring, org
-from engine.errors import KimflowError, NotFound
+from engine.core import clock
+from engine.core.errors import KimflowError, NotFound
+from engine.identity import org
+from engine.read import monitoring
 from web.manage import MANAGERS, bp
 from web.security import current_actor, roles_required, services
 

@@ -6,13 +6,16 @@ import datetime as dt
 
 from flask import Response, abort, render_template, request
 
-from engine import clock, heatmap, report_labels, reports
-from engine.errors import NotFound
-from engine.exports import table_csv, tables_xlsx
-from engine.report_facts import __doc__ as DEFINITIONS
-from engine.report_model import Period
+from engine.core import clock
+from engine.core.errors import NotFound
+from engine.read import heatmap
 from web.manage import MANAGERS, bp
 from web.security import record, roles_required, services
+from workflows.steering import labels as report_labels
+from workflows.steering import report as reports
+from workflows.steering.exports import table_csv, tables_xlsx
+from workflows.steering.facts import __doc__ as DEFINITIONS
+from workflows.steering.model import Period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,4 +1,4 @@
-"""Case data as the signed-in user may see it: every read goes through engine.case_visibility (audited)."""
+"""Case data as the signed-in user may see it: every read goes through workflows.cases.visibility (audited)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import datetime as dt
 from flask import abort
 from flask_babel import lazy_gettext as _l
 
-from engine import clock
-from engine.case_visibility import CaseView, visible_case
-from engine.errors import NotFound
-from engine.form_catalogue import display_value, field_catalogue
+from engine.core import clock
+from engine.core.errors import NotFound
+from engine.read.form_catalogue import display_value, field_catalogue
 from web.i18n import date_text
 from web.security import current_actor, services
+from workflows.cases.visibility import CaseView, visible_case
 
 CASE_MANAGEMENT = "kim_cm"
 FIELD_LABELS = {

@@ -8,12 +8,14 @@ from urllib.parse import quote
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import cases, clock, consent
-from engine.case_models import CATEGORIES
-from engine.errors import KimflowError, NotFound
+from engine.core import clock
+from engine.core.errors import KimflowError, NotFound
 from web.security import current_actor, deny, roles_required, services
 from web.staff import bp, case_access, timeline
 from web.staff.uploads import UploadRefused, check_upload
+from workflows.cases import consent
+from workflows.cases import files as cases
+from workflows.cases.models import CATEGORIES
 
 STAFF = ("staff", "admin")
 

@@ -8,9 +8,12 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import clock, inbox_queries, org, queries
-from engine.errors import KimflowError, NotFound, PermissionDenied
-from engine.inbox_queries import InboxFilter
+from engine.core import clock
+from engine.core.errors import KimflowError, NotFound, PermissionDenied
+from engine.identity import org
+from engine.read import inbox as inbox_queries
+from engine.read import lists as queries
+from engine.read.inbox import InboxFilter
 from web.security import current_actor, record, roles_required, services
 from web.staff import bp
 
@@ -42,7 +45,8 @@ def _filter_from_args(view: str) -> InboxFilter:
         due=request.args.get("faellig") or None, follow_up=request.args.get("wiedervorlage") or None,
         priority=request.args.get("prioritaet") or None, created_from=_date_arg("von"),
         created_to=_date_arg("bis"), search=(request.args.get("suche") or "").strip()[:100] or None,
-        sort=sort if sort in inbox_queries.SORTS else "due", include_claimed=request.args.get("alle") == "1")
+        sort=sort if sort in inbox_queries.SORTS else "due", include_claimed=request.args.get("alle") == "1",
+        soon_days=current_app.config["DUE_SOON_DAYS"])
 
 
 def _page_number() -> int:
@@ -61,11 +65,12 @@ def inbox(slug: str):
     flt = _filter_from_args(view)
     size = current_app.config["INBOX_PAGE_SIZE"]
     page_no = _page_number()
+    directory = services().engine.extensions.people
     with services().db.reading() as session:
         page = inbox_queries.inbox(session, view, actor, flt, now=now, limit=size, offset=(page_no - 1) * size,
-                                   soon_days=current_app.config["DUE_SOON_DAYS"])
+                                   directory=directory)
         badges = {view: _badge(n) for view, n in inbox_queries.counts(session, actor).items()}
-        names = inbox_queries.people(session, {t.case_ref for t in page.items if t.case_ref})
+        names = inbox_queries.people(session, {t.case_ref for t in page.items if t.case_ref}, directory)
         processes = inbox_queries.process_names(session)
         areas = inbox_queries.areas(session)
     rows = [_row(task, names, processes, now) for task in page.items]

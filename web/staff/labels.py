@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from workflows.catalogue import municipality_name
+
 ACTIONS = {
     "instance_started": _l("Vorgang gestartet"),
     "task_viewed": _l("Aufgabe angesehen"),
@@ -30,8 +32,4 @@ def area_name(code: str | None) -> str:
     """Return the municipality's name for an area code ("juechen" -> "Jüchen")."""
     if not code:
         return ""
-    try:
-        from workflows.seed import MUNICIPALITIES
-    except ImportError:
-        return code.title()
-    return MUNICIPALITIES.get(code, (code.title(), 0))[0]
+    return municipality_name(code)

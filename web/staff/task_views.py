@@ -7,12 +7,15 @@ import re
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import audit, cases, inbox_queries, org
-from engine.errors import FormErrors, KimflowError, NotFound, TaskAlreadyCompleted
-from engine.models import DefinitionVersion, HumanTask, ProcessInstance
+from engine.core.errors import FormErrors, KimflowError, NotFound, TaskAlreadyCompleted
+from engine.identity import org
+from engine.read import inbox as inbox_queries
+from engine.store import audit
+from engine.store.models import DefinitionVersion, HumanTask, ProcessInstance
 from web.security import current_actor, deny, record, roles_required, services
 from web.staff import bp, case_access
 from web.staff.form_values import rendered_fields, submitted_values
+from workflows.cases import files as cases
 
 STAFF = ("staff", "admin")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.actors import Actor
-from engine.case_timeline import TimelineEntry, case_timeline
-from engine.models import HumanTask
+from engine.core.actors import Actor
+from engine.store.models import HumanTask
+from workflows.cases.timeline import TimelineEntry, case_timeline
 
 
 def entries(session: Session, case_ref: str, actor: Actor, *, full: bool) -> list[TimelineEntry]:

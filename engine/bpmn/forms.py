@@ -1,0 +1,186 @@
+"""Form definitions of user tasks (camunda:formData) and server-side validation of submitted data.
+
+Rules the web layer relies on:
+- Only fields of the form reach the clean data; any other submitted key is dropped silently.
+- A readonly field is display-only: a submitted value is ignored and never written.
+- A field absent from the submission takes its default; a blank field becomes None.
+- A missing boolean (an unchecked checkbox) is False, so `required` does not apply to booleans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from engine.bpmn.form_values import (
+    ConversionError,
+    format_number,
+    is_blank,
+    to_boolean,
+    to_iso_date,
+    to_long,
+    to_string,
+)
+
+FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
+CONSTRAINTS = ("required", "readonly", "min", "max", "minlength", "maxlength")
+_CONVERTERS: dict[str, Callable[[object], object]] = {
+    "string": to_string, "long": to_long, "boolean": to_boolean, "date": to_iso_date, "enum": to_string,
+}
+
+
+@dataclass
+class FormField:
+    """One input of a user task form, ready for rendering and validation."""
+
+    id: str
+    label: str
+    type: str = "string"
+    required: bool = False
+    readonly: bool = False
+    default: object = None
+    min: float | None = None
+    max: float | None = None
+    minlength: int | None = None
+    maxlength: int | None = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+    def convert(self, raw: object) -> tuple[object, list[str]]:
+        """Convert one submitted value and return (value, German errors)."""
+        if self.type != "boolean" and is_blank(raw):
+            return None, (["Pflichtfeld"] if self.required else [])
+        try:
+            value = _CONVERTERS.get(self.type, to_string)(raw)
+        except ConversionError as exc:
+            return None, [str(exc)]
+        return value, self._limits(value)
+
+    def _limits(self, value: object) -> list[str]:
+        errors: list[str] = []
+        if self.type == "enum" and value not in {option_id for option_id, _label in self.options}:
+            errors.append("Ungültige Auswahl")
+        if isinstance(value, str) and self.type == "string":
+            if self.minlength is not None and len(value) < self.minlength:
+                errors.append(f"Mindestens {self.minlength} Zeichen")
+            if self.maxlength is not None and len(value) > self.maxlength:
+                errors.append(f"Höchstens {self.maxlength} Zeichen")
+        if isinstance(value, int) and not isinstance(value, bool):
+            if self.min is not None and value < self.min:
+                errors.append(f"Wert muss ≥ {format_number(self.min)} sein")
+            if self.max is not None and value > self.max:
+                errors.append(f"Wert muss ≤ {format_number(self.max)} sein")
+        return errors
+
+
+@dataclass
+class Form:
+    """The fields of one user task form."""
+
+    key: str | None
+    fields: list[FormField]
+
+    def field(self, field_id: str) -> FormField | None:
+        """Return the field with this id, or None."""
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def validate(self, data: Mapping) -> tuple[dict, dict[str, list[str]]]:
+        """Convert and check submitted data; return (clean data, German errors per field id)."""
+        clean: dict = {}
+        errors: dict[str, list[str]] = {}
+        for form_field in self.fields:
+            if form_field.readonly:
+                continue
+            if form_field.id not in data and form_field.type != "boolean":
+                if form_field.default is not None:
+                    clean[form_field.id] = form_field.default
+                    continue
+            value, field_errors = form_field.convert(data.get(form_field.id))
+            if field_errors:
+                errors[form_field.id] = field_errors
+            else:
+                clean[form_field.id] = value
+        return clean, errors
+
+
+def _number(config: object, name: str, problems: list[str], *, integer: bool = False) -> float | None:
+    try:
+        value = float(str(config).strip())
+    except (TypeError, ValueError):
+        problems.append(f"Die Validierung »{name}« braucht eine Zahl, nicht »{config}«.")
+        return None
+    if integer and (not value.is_integer() or value < 0):
+        problems.append(f"Die Validierung »{name}« braucht eine ganze Zahl ≥ 0, nicht »{config}«.")
+        return None
+    return int(value) if integer or value.is_integer() else value
+
+
+def _apply_constraint(target: FormField, name: str, config: object, problems: list[str]) -> None:
+    if name in ("required", "readonly"):
+        setattr(target, name, True)
+    elif name in ("min", "max"):
+        if target.type != "long":
+            problems.append(f"Die Validierung »{name}« gilt nur für Zahlenfelder (long).")
+        setattr(target, name, _number(config, name, problems))
+    elif name in ("minlength", "maxlength"):
+        if target.type != "string":
+            problems.append(f"Die Validierung »{name}« gilt nur für Textfelder (string).")
+        setattr(target, name, _number(config, name, problems, integer=True))
+    else:
+        problems.append(f"Die Validierung »{name}« wird nicht unterstützt "
+                        f"(erlaubt: {', '.join(CONSTRAINTS)}).")
+
+
+def _field_from_spiff(spiff_field) -> tuple[FormField, list[str]]:
+    problems: list[str] = []
+    field_id = spiff_field.id or ""
+    field_type = spiff_field.type or "string"
+    if not field_id.isidentifier():
+        problems.append(f"Die Feld-ID »{field_id}« muss ein gültiger Variablenname sein "
+                        "(Buchstaben, Ziffern, _; nicht mit einer Ziffer beginnend).")
+    if field_type not in FIELD_TYPES:
+        problems.append(f"Der Feldtyp »{field_type}« wird nicht unterstützt "
+                        f"(erlaubt: {', '.join(FIELD_TYPES)}).")
+    options = [(option.id, option.name or option.id) for option in getattr(spiff_field, "options", [])]
+    if field_type == "enum" and not options:
+        problems.append("Das Auswahlfeld hat keine Optionen.")
+    result = FormField(id=field_id, label=spiff_field.label or field_id, type=field_type, options=options)
+    for validation in spiff_field.validation:
+        _apply_constraint(result, validation.name, validation.config, problems)
+    _check_ranges(result, problems)
+    raw_default = spiff_field.default_value
+    if not is_blank(raw_default) and field_type in FIELD_TYPES:
+        try:
+            result.default = _CONVERTERS[field_type](raw_default)
+        except ConversionError:
+            problems.append(f"Der Vorgabewert »{raw_default}« passt nicht zum Feldtyp {field_type}.")
+    return result, [f"Formularfeld »{field_id}«: {message}" for message in problems]
+
+
+def _check_ranges(target: FormField, problems: list[str]) -> None:
+    if target.min is not None and target.max is not None and target.min > target.max:
+        problems.append("»min« ist größer als »max«.")
+    if target.minlength is not None and target.maxlength is not None and target.minlength > target.maxlength:
+        problems.append("»minlength« ist größer als »maxlength«.")
+
+
+def build_form(spiff_form) -> tuple[Form | None, list[str]]:
+    """Build a Form from SpiffWorkflow's Camunda form; return it with German definition problems."""
+    if spiff_form is None or not getattr(spiff_form, "fields", None):
+        return None, []
+    fields: list[FormField] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for spiff_field in spiff_form.fields:
+        form_field, field_problems = _field_from_spiff(spiff_field)
+        problems.extend(field_problems)
+        if form_field.id in seen:
+            problems.append(f"Die Feld-ID »{form_field.id}« ist im Formular doppelt vergeben.")
+        seen.add(form_field.id)
+        fields.append(form_field)
+    return Form(key=getattr(spiff_form, "key", None) or None, fields=fields), problems
+
+
+def form_for(task_spec) -> Form | None:
+    """Return the form of a user task spec, or None when it has no camunda:formData fields."""
+    form, _problems = build_form(getattr(task_spec, "form", None))
+    return form

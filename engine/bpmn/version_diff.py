@@ -1,0 +1,121 @@
+"""Differences between two versions of a process: elements added, removed and changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.util.diff import SpecDiff
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
+
+from engine.bpmn.dialect import parse_bundle
+from engine.bpmn.xmlsafe import parse_xml
+
+# The Camunda config lacks the plain ServiceTask (see ARCHITECTURE.md, dialect caveat).
+REGISTRY = BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ServiceTask: BpmnTaskSpecConverter})
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+LABELS = {
+    "outputs": "ausgehende Flüsse", "inputs": "eingehende Flüsse", "cond_task_specs": "Bedingungen",
+    "default_task_spec": "Standardfluss", "event_definition": "Ereignis (Timer, Nachricht, Fehler)",
+    "extensions": "Eigenschaften (Zuständigkeit, Fristen, Priorität, Formular)", "form": "Formular",
+    "script": "Skript", "bpmn_name": "Name", "lane": "Lane / Stelle", "bpmn_id": "ID",
+    "typename": "Elementtyp", "documentation": "Dokumentation", "condition": "Bedingung",
+    "source": "Quelle", "target": "Ziel", "cancel_activity": "unterbrechend",
+}
+
+
+@dataclass
+class DiffEntry:
+    """One element of the diagram and what happened to it."""
+
+    element_id: str
+    name: str
+    kind: str
+    details: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"element_id": self.element_id, "name": self.name, "kind": self.kind, "details": self.details}
+
+
+@dataclass
+class VersionDiff:
+    """What changed from one version to the next, by element id (new ids for added and changed)."""
+
+    added: list[DiffEntry] = field(default_factory=list)
+    removed: list[DiffEntry] = field(default_factory=list)
+    changed: list[DiffEntry] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def as_dict(self) -> dict:
+        return {key: [entry.as_dict() for entry in getattr(self, key)] for key in ("added", "removed", "changed")}
+
+
+def _entry(spec, details: list[str] | None = None) -> DiffEntry:
+    return DiffEntry(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, type(spec).__name__, details or [])
+
+
+def _diff_specs(old, new, result: VersionDiff) -> None:
+    diff = SpecDiff(REGISTRY, old, new)
+    result.added += [_entry(spec) for spec in diff.added if spec.bpmn_id]
+    result.removed += [_entry(spec) for spec in diff.removed if spec.bpmn_id]
+    for spec, keys in diff.changed.items():
+        target = diff.alignment.get(spec)
+        if not spec.bpmn_id or target is None or not target.bpmn_id:
+            continue
+        details = [LABELS.get(key, key) for key in keys if key != "name"]
+        if spec.bpmn_id != target.bpmn_id:
+            details.append(f"vorher »{spec.bpmn_id}«")
+        result.changed.append(_entry(target, details))
+
+
+def diff_versions(old_files: Mapping[str, str], new_files: Mapping[str, str], process_id: str) -> VersionDiff:
+    """Compare a process in two bundles: its own elements, its subprocesses and its sequence flows."""
+    old_bundle, new_bundle = parse_bundle(old_files), parse_bundle(new_files)
+    result = VersionDiff()
+    _diff_specs(old_bundle.spec(process_id), new_bundle.spec(process_id), result)
+    old_subs, new_subs = old_bundle.subprocess_specs(process_id), new_bundle.subprocess_specs(process_id)
+    for name, spec in new_subs.items():
+        if name in old_subs:
+            _diff_specs(old_subs[name], spec, result)
+    _diff_flows(_flows(old_files), _flows(new_files), result)
+    return result
+
+
+def _flows(files: Mapping[str, str]) -> dict[str, tuple[str, str, str, str]]:
+    flows = {}
+    for name, text in files.items():
+        if not name.endswith(".bpmn"):
+            continue
+        root = parse_xml(text.encode() if isinstance(text, str) else text, name)
+        for flow in root.iter(f"{BPMN}sequenceFlow"):
+            condition = flow.find(f"{BPMN}conditionExpression")
+            text_of = (condition.text or "").strip() if condition is not None else ""
+            flows[flow.get("id")] = (flow.get("name") or "", flow.get("sourceRef") or "",
+                                     flow.get("targetRef") or "", text_of)
+    return flows
+
+
+def _diff_flows(old: dict, new: dict, result: VersionDiff) -> None:
+    for flow_id, (name, *_rest) in new.items():
+        if flow_id not in old:
+            result.added.append(DiffEntry(flow_id, name or flow_id, "SequenceFlow"))
+    for flow_id, (name, *_rest) in old.items():
+        if flow_id not in new:
+            result.removed.append(DiffEntry(flow_id, name or flow_id, "SequenceFlow"))
+    for flow_id, values in new.items():
+        before = old.get(flow_id)
+        if before is None or before == values:
+            continue
+        details = [LABELS[key] for key, a, b in zip(("bpmn_name", "source", "target", "condition"), before, values,
+                                                    strict=True) if a != b]
+        result.changed.append(DiffEntry(flow_id, values[0] or flow_id, "SequenceFlow", details))
+
+
+__all__ = ["DiffEntry", "VersionDiff", "diff_versions"]

@@ -1,0 +1,214 @@
+"""Read side of the staff inbox: three views, filters, counts and choices from the narrow task table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import Session
+
+from engine.core.actors import Actor
+from engine.identity.models import DISTRICT_WIDE, Membership, Responsibility, User
+from engine.read.lists import Page, capped_count
+from engine.service.registry import PersonDirectory
+from engine.store.models import DefinitionVersion, HumanTask
+
+VIEWS = ("mine", "group", "done")
+SORTS: dict[str, tuple[Any, ...]] = {
+    "due": (HumanTask.due_at.asc().nulls_last(), HumanTask.created_at.asc(), HumanTask.id.asc()),
+    "-due": (HumanTask.due_at.desc().nulls_last(), HumanTask.id.desc()),
+    "created": (HumanTask.created_at.asc(), HumanTask.id.asc()),
+    "-created": (HumanTask.created_at.desc(), HumanTask.id.desc()),
+    "priority": (HumanTask.priority.desc(), HumanTask.due_at.asc().nulls_last(), HumanTask.id.asc()),
+    "follow_up": (HumanTask.follow_up_at.asc().nulls_last(), HumanTask.id.asc()),
+    "completed": (HumanTask.completed_at.desc().nulls_last(), HumanTask.id.desc()),
+    "name": (HumanTask.name.asc(), HumanTask.id.asc()),
+}
+HIGH_PRIORITY = 70
+CASE_REF = re.compile(r"^[Kk]-\d{4}-\d{5}$")
+
+
+@dataclass
+class InboxFilter:
+    """What staff filter the inbox by; every field is optional."""
+
+    process_id: str | None = None
+    area: str | None = None
+    due: str | None = None  # "overdue", "today", "soon", "none"
+    follow_up: str | None = None  # "due" (follow-up date reached), "later"
+    priority: str | None = None  # "high", "normal"
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    search: str | None = None
+    sort: str = "due"
+    include_claimed: bool = False  # group view: also show tasks colleagues hold
+    soon_days: int = 3  # "due soon" means within this many days
+
+
+def _view_query(view: str, actor: Actor, include_claimed: bool = False) -> Select | None:
+    if view == "mine":
+        return select(HumanTask).where(HumanTask.claimed_by == actor.name, HumanTask.status == "claimed")
+    if view == "done":
+        return select(HumanTask).where(HumanTask.completed_by == actor.name, HumanTask.status == "completed")
+    clauses: list[ColumnElement[bool]] = []
+    if actor.units:
+        clauses.append(HumanTask.unit.in_(sorted(actor.units)))
+    if actor.offices:
+        clauses.append(HumanTask.office.in_(sorted(actor.offices)) & HumanTask.unit.is_(None))
+    if not clauses:
+        return None
+    statuses = ("open", "claimed") if include_claimed else ("open",)
+    query = select(HumanTask).where(HumanTask.status.in_(statuses), or_(*clauses))
+    if include_claimed:
+        query = query.where(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by != actor.name))
+    return query
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
+def _due_clause(query: Select, due: str | None, now: dt.datetime, soon_days: int) -> Select:
+    if due == "overdue":
+        return query.where(HumanTask.due_at < now)
+    if due == "today":
+        return query.where(HumanTask.due_at >= now, HumanTask.due_at < _day_start(now.date() + dt.timedelta(days=1)))
+    if due == "soon":
+        return query.where(HumanTask.due_at >= now, HumanTask.due_at < now + dt.timedelta(days=soon_days))
+    if due == "none":
+        return query.where(HumanTask.due_at.is_(None))
+    return query
+
+
+def _filtered(query: Select, flt: InboxFilter, now: dt.datetime, directory: PersonDirectory | None) -> Select:
+    if flt.process_id:
+        query = query.where(HumanTask.process_id == flt.process_id)
+    if flt.area:
+        query = query.where(HumanTask.area == flt.area)
+    query = _due_clause(query, flt.due, now, flt.soon_days)
+    if flt.follow_up == "due":
+        query = query.where(HumanTask.follow_up_at <= now)
+    elif flt.follow_up == "later":
+        query = query.where(HumanTask.follow_up_at > now)
+    if flt.priority == "high":
+        query = query.where(HumanTask.priority >= HIGH_PRIORITY)
+    elif flt.priority == "normal":
+        query = query.where(HumanTask.priority < HIGH_PRIORITY)
+    if flt.created_from:
+        query = query.where(HumanTask.created_at >= _day_start(flt.created_from))
+    if flt.created_to:
+        query = query.where(HumanTask.created_at < _day_start(flt.created_to + dt.timedelta(days=1)))
+    if flt.search and flt.search.strip():
+        query = query.where(_search_clause(flt.search.strip(), directory))
+    return query
+
+
+def _search_clause(text: str, directory: PersonDirectory | None):
+    if CASE_REF.match(text):
+        return HumanTask.case_ref == text.upper()  # a full case number: use the index, not a scan
+    like = f"%{text}%"
+    clauses = [HumanTask.case_ref.ilike(like), HumanTask.business_key.ilike(like)]
+    if directory is not None:
+        clauses.append(HumanTask.case_ref.in_(directory.matching(text)))
+    return or_(*clauses)
+
+
+def inbox(session: Session, view: str, actor: Actor, flt: InboxFilter | None = None, *, now: dt.datetime,
+          limit: int = 25, offset: int = 0, directory: PersonDirectory | None = None) -> Page:
+    """Return one page of an inbox view with its total, filtered and sorted."""
+    flt = flt or InboxFilter(sort="completed" if view == "done" else "due")
+    query = _view_query(view, actor, flt.include_claimed)
+    if query is None:
+        return Page(limit=limit, offset=offset)
+    query = _filtered(query, flt, now, directory)
+    total, capped = capped_count(session, query)  # "mehr als 1.000": nobody pages that far, counting costs
+    order = SORTS.get(flt.sort, SORTS["due"])
+    items = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+    return Page(items, total, limit, offset, capped)
+
+
+def counts(session: Session, actor: Actor) -> dict[str, int]:
+    """Return the badge counts of the three views (group: unclaimed tasks only), at most COUNT_CAP + 1."""
+    result = {}
+    for view in VIEWS:
+        query = _view_query(view, actor)
+        if query is None:
+            result[view] = 0
+            continue
+        count, capped = capped_count(session, query)
+        result[view] = count + 1 if capped else count  # COUNT_CAP + 1 reads as "1000+"
+    return result
+
+
+def process_names(session: Session) -> dict[str, str]:
+    """Return the newest display name of every deployed process."""
+    rows = session.execute(select(DefinitionVersion.process_id, DefinitionVersion.name, DefinitionVersion.version)
+                           .where(DefinitionVersion.kind == "process")).all()
+    names: dict[str, tuple[int, str]] = {}
+    for process_id, name, version in rows:
+        if process_id not in names or version > names[process_id][0]:
+            names[process_id] = (version, name or process_id)
+    return {pid: name for pid, (_v, name) in sorted(names.items(), key=lambda kv: kv[1][1])}
+
+
+def people(session: Session, case_refs: set[str], directory: PersonDirectory | None) -> dict[str, str]:
+    """Return the person's name for the references of one inbox page, where a directory knows them."""
+    if not case_refs or directory is None:
+        return {}
+    return directory.names(session, case_refs)
+
+
+def areas(session: Session) -> list[str]:
+    """Return the municipalities of the routing table, for the filter."""
+    rows = session.scalars(select(Responsibility.area).distinct())
+    return sorted(a for a in rows if a and a != DISTRICT_WIDE)
+
+
+def colleagues(session: Session, units: set[str] | frozenset[str], *,
+               exclude: str | None = None) -> list[tuple[str, str]]:
+    """Return (username, display name) of the active members of the given units."""
+    if not units:
+        return []
+    rows = session.execute(select(User.username, User.display_name).join(Membership, Membership.user_id == User.id)
+                           .where(Membership.unit_code.in_(sorted(units)), User.active.is_(True))
+                           .distinct().order_by(User.display_name))
+    return [(u, d) for u, d in rows if u != exclude]
+
+
+def tasks_created_between(session: Session, since: dt.datetime, until: dt.datetime) -> list[HumanTask]:
+    """Return open, unclaimed tasks created in [since, until) that belong to a unit (for the digest)."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.status == "open", HumanTask.unit.is_not(None), HumanTask.created_at >= since,
+        HumanTask.created_at < until).order_by(HumanTask.unit, HumanTask.created_at)))
+
+
+def claimed_tasks_due_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[HumanTask]:
+    """Return claimed tasks due in [start, end) (the "due tomorrow" reminder)."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.status == "claimed", HumanTask.due_at >= start, HumanTask.due_at < end)
+        .order_by(HumanTask.claimed_by, HumanTask.due_at)))
+
+
+def overdue_tasks(session: Session, now: dt.datetime, limit: int = 5000) -> list[HumanTask]:
+    """Return open or claimed tasks past their due date, oldest due first (escalations)."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.status.in_(("open", "claimed")), HumanTask.due_at < now).order_by(HumanTask.due_at).limit(limit)))
+
+
+def mail_recipients(session: Session) -> tuple[dict[str, list[tuple[str, str]]], dict[str, tuple[str, str]]]:
+    """Return active users with an e-mail address: by unit [(username, email)], and by username (email, name)."""
+    rows = session.execute(select(User.username, User.email, User.display_name, Membership.unit_code)
+                           .outerjoin(Membership, Membership.user_id == User.id)
+                           .where(User.active.is_(True), User.email.is_not(None), User.email != ""))
+    by_unit: dict[str, list[tuple[str, str]]] = {}
+    by_user: dict[str, tuple[str, str]] = {}
+    for username, email, name, unit in rows:
+        if not email:
+            continue
+        by_user[username] = (email, name)
+        if unit is not None:
+            by_unit.setdefault(unit, []).append((username, email))
+    return by_unit, by_user

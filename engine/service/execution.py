@@ -1,0 +1,196 @@
+"""Load, advance and persist one instance: the single place where workflows run."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.task import TaskState
+from sqlalchemy.orm import Session
+
+from engine.bpmn.dialect import service_topic
+from engine.core import clock
+from engine.runtime.pruning import prune_history
+from engine.runtime.sandbox import SandboxedScriptEngine
+from engine.runtime.serialization import KimflowWorkflow, StateSerializer
+from engine.service import projection
+from engine.service.definitions import DefinitionLibrary
+from engine.service.registry import Extensions, InstanceContext, ServiceCall
+from engine.store import audit
+from engine.store.models import DefinitionVersion, Incident, ProcessInstance
+
+log = logging.getLogger(__name__)
+MAX_SERVICE_ROUNDS = 200
+clock.install()
+
+
+@dataclass
+class Outcome:
+    """What one advance of an instance produced, for the caller to route or report."""
+
+    events: list = field(default_factory=list)
+    created_tasks: list = field(default_factory=list)
+
+
+class Executor:
+    """Runs workflows with kimflow's script engine and persists them with their projections."""
+
+    def __init__(self, library: DefinitionLibrary, extensions: Extensions):
+        self.library = library
+        self.extensions = extensions
+        self.serializer = StateSerializer()
+        self.script_engine = SandboxedScriptEngine(extensions.script_functions)
+
+    def new_workflow(self, definition: DefinitionVersion, data: dict[str, Any], initiator: str | None = None):
+        loaded = self.library.load(definition)
+        workflow = KimflowWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine)
+        if loaded.initiator_variable and initiator:
+            workflow.task_tree.data[loaded.initiator_variable] = initiator
+        workflow.task_tree.data.update(data)
+        return workflow
+
+    def load(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
+        definition = session.get(DefinitionVersion, row.definition_version_id)
+        assert definition is not None, "an instance always refers to a stored version"
+        loaded = self.library.load(definition)
+        return self.serializer.loads(row.state, loaded.spec, loaded.subprocess_specs, self.script_engine)
+
+    def context(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> InstanceContext:
+        return InstanceContext(session=session, instance_id=row.id, process_id=row.process_id,
+                               case_ref=row.case_ref, business_key=row.business_key, data=instance_data(workflow))
+
+    def advance(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str, *,
+                fresh: bool = False) -> Outcome:
+        """Run engine steps and service tasks until the instance waits, then persist everything."""
+        outcome = Outcome()
+        try:
+            waiting = self._run(session, row, workflow)
+            context = self.context(session, row, workflow)
+            if self.extensions.area_resolver is not None:
+                row.area = self.extensions.area_resolver(context) or row.area
+            if workflow.completed:
+                self._complete(session, row, context, actor)
+            elif not waiting.anything:
+                self._stall(session, row, workflow, actor)
+            else:
+                row.status = "running" if row.status in ("running", "error") else row.status
+                changes = projection.sync(session, row, workflow, waiting, self.extensions, context, fresh=fresh)
+                outcome.created_tasks = changes["created"]
+                for task in changes["created"]:
+                    self.extensions.emit("task_created", context, {"task": task})
+                for task in changes["cancelled"]:
+                    self.extensions.emit("task_cancelled", context, {"task": task})
+        except (SpiffWorkflowException, WorkflowException, Exception) as err:  # noqa: BLE001
+            self._fail(session, row, workflow, err, actor)
+            self._persist(row, workflow)
+            return outcome
+        outcome.events = workflow.get_events()
+        self._persist(row, workflow)
+        return outcome
+
+    def _run(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> projection.Waiting:
+        for _ in range(MAX_SERVICE_ROUNDS):
+            workflow.do_engine_steps()
+            waiting = projection.collect_waiting(workflow)
+            if not waiting.service:
+                return waiting
+            for task in waiting.service:
+                self._call_service(session, row, workflow, task)
+        raise WorkflowException("Zu viele aufeinanderfolgende Serviceaufgaben (Endlosschleife?)")
+
+    def _call_service(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, task) -> None:
+        topic = service_topic(task.task_spec)
+        handler = self.extensions.service_handlers.get(topic or "")
+        element = task.task_spec.bpmn_id
+        if handler is None:
+            task._set_state(TaskState.ERROR)
+            raise _TaskError(element, f"Für die Serviceaufgabe {element!r} ist kein Handler {topic!r} registriert")
+        call = ServiceCall(self.context(session, row, workflow), element, topic or "", dict(task.data))
+        try:
+            updates = handler(call)
+        except Exception as err:  # noqa: BLE001 - a failing handler becomes an incident
+            task._set_state(TaskState.ERROR)
+            raise _TaskError(element, f"Serviceaufgabe {element!r} fehlgeschlagen: {err}") from err
+        task.data.update(updates or {})
+        task.complete()
+
+    def _fail(self, session: Session, row: ProcessInstance, workflow, err: Exception, actor: str) -> None:
+        element = getattr(err, "element_id", None)
+        failing = getattr(err, "task", None)
+        if element is None and failing is not None:
+            element = failing.task_spec.bpmn_id or failing.task_spec.name
+        message = _describe(err)
+        row.status = "error"
+        row.error_element = element
+        row.error_message = message
+        data = dict(failing.data) if failing is not None else instance_data(workflow)
+        session.add(Incident(instance_id=row.id, element_id=element, kind="error", message=message,
+                             data=_jsonable(data), created_at=clock.now()))
+        audit.record(session, actor, "incident", instance_id=row.id, case_ref=row.case_ref,
+                     element_id=element, message=message)
+        log.warning("instance %s failed at %s: %s", row.id, element, message)
+        context = self.context(session, row, workflow)
+        self.extensions.emit("instance_error", context, {"element_id": element, "message": message})
+
+    def _stall(self, session: Session, row: ProcessInstance, workflow, actor: str) -> None:
+        depth = tree_depth(workflow)
+        message = ("Der Prozess wartet auf nichts mehr und ist nicht beendet (stiller Stillstand)"
+                   + (f"; Aufgabenbaum {depth} Ebenen tief (Schleife?)" if depth > 900 else ""))
+        row.status = "error"
+        row.error_element = workflow.last_task.task_spec.bpmn_id if workflow.last_task else None
+        row.error_message = message
+        session.add(Incident(instance_id=row.id, element_id=row.error_element, kind="stall", message=message,
+                             data={}, created_at=clock.now()))
+        audit.record(session, actor, "incident", instance_id=row.id, case_ref=row.case_ref, message=message)
+        projection.close_all(session, row, "cancelled")
+
+    def _complete(self, session: Session, row: ProcessInstance, context: InstanceContext, actor: str) -> None:
+        row.status = "completed"
+        row.ended_at = clock.now()
+        projection.close_all(session, row, "cancelled")
+        audit.record(session, actor, "instance_completed", instance_id=row.id, case_ref=row.case_ref)
+        self.extensions.emit("instance_completed", context, {})
+
+    def _persist(self, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
+        if row.status == "running":
+            prune_history(workflow)
+        row.state = self.serializer.dumps(workflow)
+        row.updated_at = clock.now()
+
+
+class _TaskError(WorkflowException):
+    def __init__(self, element_id: str, message: str):
+        super().__init__(message)
+        self.element_id = element_id
+
+
+def _describe(err: Exception) -> str:
+    text = str(err).strip() or type(err).__name__
+    notes = getattr(err, "notes", None) or getattr(err, "__notes__", None) or []
+    extra = [n for n in notes if n not in text]
+    return "; ".join([text, *extra])[:4000]
+
+
+def _jsonable(data: dict) -> dict:
+    import json
+
+    return json.loads(json.dumps(data, default=str))
+
+
+def instance_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Return the instance's current data: the latest completed task's, or the workflow's at the end."""
+    if workflow.completed and workflow.data:
+        return dict(workflow.data)
+    task = workflow.last_task or workflow.task_tree
+    return dict(task.data)
+
+
+def tree_depth(workflow: BpmnWorkflow) -> int:
+    depth, task = 0, workflow.last_task
+    while task is not None:
+        depth += 1
+        task = task.parent
+    return depth

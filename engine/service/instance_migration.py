@@ -1,0 +1,203 @@
+"""Move running instances to a newer version of their process where the engine finds it safe."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.util.diff import diff_workflow
+from SpiffWorkflow.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.bpmn.version_diff import REGISTRY
+from engine.core.actors import Actor
+from engine.core.errors import ConcurrentModification, KimflowError
+from engine.service.definitions import DefinitionLibrary
+from engine.service.engine import ProcessEngine
+from engine.store import audit
+from engine.store.models import DefinitionVersion, HumanTask, ProcessInstance
+
+ACTIVE = ("running", "suspended", "error")
+_STATE_WORDS = {TaskState.COMPLETED: "hat »{}« schon durchlaufen", TaskState.CANCELLED: "hat »{}« abgebrochen"}
+
+
+@dataclass
+class Candidate:
+    """One instance and the engine's verdict on moving it to the target version."""
+
+    instance_id: int
+    from_version: int
+    status: str
+    business_key: str | None
+    case_ref: str | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def movable(self) -> bool:
+        return not self.reasons
+
+    def as_dict(self) -> dict:
+        return {"instance_id": self.instance_id, "from_version": self.from_version, "status": self.status,
+                "business_key": self.business_key, "case_ref": self.case_ref, "movable": self.movable,
+                "reasons": self.reasons}
+
+
+@dataclass
+class MigrationReport:
+    """Which instances moved, and why the others stayed."""
+
+    to_version: int
+    moved: list[int] = field(default_factory=list)
+    refused: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _name(spec) -> str:
+    return spec.bpmn_name or spec.bpmn_id or spec.name
+
+
+def _subprocess_reasons(sp_diffs, workflow) -> list[str]:
+    reasons = []
+    for sp_id, diff in sp_diffs.items():
+        name = workflow.subprocesses[sp_id].spec.name
+        if diff is None:
+            reasons.append(f"Der Teilprozess »{name}« läuft gerade und fehlt in der neuen Version.")
+        elif diff.removed or diff.changed:
+            reasons.append(f"Der Teilprozess »{name}« läuft gerade und wurde geändert; "
+                           "das lässt sich nicht sicher übertragen.")
+    return reasons
+
+
+def _move(workflow, diff, spec) -> None:
+    """Point tasks at the aligned new specs and re-predict waiting branches, keeping data and timers."""
+    changed = set(diff.changed)
+    workflow.spec = spec
+    for task in workflow.tasks.values():
+        if diff.alignment.get(task) is not None:
+            task.task_spec = diff.alignment[task]
+    for task in list(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING, skip_subprocesses=True)):
+        if task.id not in workflow.tasks:
+            continue
+        internal = copy.deepcopy(task.internal_data)
+        task.reset_branch(copy.deepcopy(task.data))
+        if task not in changed:
+            task.internal_data.update(internal)  # an unchanged timer keeps its original due time
+    if workflow.last_task not in workflow.tasks.values():
+        workflow.last_task = None
+
+
+def _leftovers(workflow, version: int) -> list[str]:
+    reasons = []
+    for task in workflow.tasks.values():
+        if workflow.spec.task_specs.get(task.task_spec.name) is task.task_spec:
+            continue
+        spec = task.task_spec
+        if task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR):
+            reasons.append(f"Der Vorgang steht an »{_name(spec)}«; das gibt es in Version {version} nicht mehr.")
+        elif task.state in _STATE_WORDS:
+            reasons.append("Der Vorgang " + _STATE_WORDS[task.state].format(_name(spec))
+                           + f"; das fehlt in Version {version}, der Verlauf ließe sich nicht mehr lesen.")
+        else:
+            reasons.append(f"Der geplante Schritt »{_name(spec)}« fehlt in Version {version}.")
+    return sorted(set(reasons))
+
+
+def try_migrate(workflow, spec, subprocess_specs: dict, version: int) -> list[str]:
+    """Move a workflow (in memory) to new specs; return why it is unsafe (empty: it moved)."""
+    top_diff, sp_diffs = diff_workflow(REGISTRY, workflow, spec, subprocess_specs)
+    reasons = _subprocess_reasons(sp_diffs, workflow)
+    if reasons:
+        return reasons
+    _move(workflow, top_diff, spec)
+    for sp_id, sp_diff in sp_diffs.items():
+        subworkflow = workflow.subprocesses[sp_id]
+        _move(subworkflow, sp_diff, subprocess_specs[subworkflow.spec.name])
+    return _leftovers(workflow, version)
+
+
+class Migrator:
+    """Plans and performs migrations of a process's instances, one transaction per instance."""
+
+    def __init__(self, engine: ProcessEngine):
+        self.engine = engine
+
+    def _target(self, session: Session, process_id: str, version: int | None) -> DefinitionVersion:
+        return DefinitionLibrary.get(session, process_id, version)
+
+    def plan(self, process_id: str, to_version: int | None = None) -> list[Candidate]:
+        """List every unfinished instance on an older version and whether it can move."""
+        with self.engine.db.reading() as session:
+            target = self._target(session, process_id, to_version)
+            rows = session.scalars(select(ProcessInstance).where(
+                ProcessInstance.process_id == process_id, ProcessInstance.status.in_(ACTIVE),
+                ProcessInstance.version < target.version).order_by(ProcessInstance.id))
+            return [self._judge(session, row, target) for row in rows]
+
+    def _judge(self, session: Session, row: ProcessInstance, target: DefinitionVersion) -> Candidate:
+        candidate = Candidate(row.id, row.version, row.status, row.business_key, row.case_ref)
+        if row.status != "running":
+            candidate.reasons.append(f"Nur laufende Vorgänge können umziehen (Status: {row.status}).")
+            return candidate
+        workflow = self.engine.executor.load(session, row)
+        loaded = self.engine.library.load(target)
+        try:
+            candidate.reasons = try_migrate(workflow, loaded.spec, loaded.subprocess_specs, target.version)
+            if not candidate.reasons:
+                text = self.engine.executor.serializer.dumps(workflow)
+                self.engine.executor.serializer.loads(text, loaded.spec, loaded.subprocess_specs)
+        except Exception as err:  # noqa: BLE001 - whatever fails here makes the move unsafe
+            candidate.reasons = [f"Die technische Prüfung ist fehlgeschlagen: {err}"]
+        return candidate
+
+    def migrate(self, process_id: str, instance_ids: list[int], *, actor: Actor,
+                to_version: int | None = None) -> MigrationReport:
+        """Move the given instances that are safe to move; audit each move."""
+        with self.engine.db.reading() as session:
+            target_version = self._target(session, process_id, to_version).version
+        report = MigrationReport(target_version)
+        for instance_id in instance_ids:
+            try:
+                with self.engine.db.unit_of_work() as session:
+                    reasons = self._migrate_one(session, process_id, instance_id, target_version, actor)
+            except StaleDataError:
+                reasons = [str(ConcurrentModification("Der Vorgang wurde gleichzeitig geändert; bitte erneut "
+                                                      "versuchen."))]
+            except KimflowError as err:
+                reasons = [str(err)]
+            if reasons:
+                report.refused[instance_id] = reasons
+            else:
+                report.moved.append(instance_id)
+        return report
+
+    def _migrate_one(self, session: Session, process_id: str, instance_id: int, version: int,
+                     actor: Actor) -> list[str]:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None or row.process_id != process_id:
+            return [f"Vorgang {instance_id} gehört nicht zu »{process_id}«."]
+        target = self._target(session, process_id, version)
+        candidate = self._judge(session, row, target)
+        if row.version >= version:
+            return [f"Vorgang {instance_id} ist schon auf Version {row.version}."]
+        if not candidate.movable:
+            return candidate.reasons
+        workflow = self.engine.executor.load(session, row)
+        loaded = self.engine.library.load(target)
+        try_migrate(workflow, loaded.spec, loaded.subprocess_specs, version)
+        old_version = row.version
+        row.definition_version_id, row.version = target.id, target.version
+        self._rename_open_tasks(session, row, workflow)
+        audit.record(session, actor.name, "instance_migrated", instance_id=row.id, case_ref=row.case_ref,
+                     process_id=process_id, from_version=old_version, to_version=version)
+        self.engine.executor.advance(session, row, workflow, actor.name)
+        return []
+
+    @staticmethod
+    def _rename_open_tasks(session: Session, row: ProcessInstance, workflow) -> None:
+        specs = {str(task.id): task.task_spec for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        for human in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id,
+                                                             HumanTask.status.in_(("open", "claimed")))):
+            spec = specs.get(human.id)
+            if spec is not None:
+                human.element_id, human.name = spec.bpmn_id or spec.name, _name(spec)

@@ -1,0 +1,70 @@
+"""Export report tables as CSV (semicolon, UTF-8 with BOM, for German Excel) and XLSX (openpyxl)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from workflows.steering.model import Cell, Table
+
+HINT = ("Aggregiert und pseudonymisiert. Felder mit weniger als 5 Fällen sind unterdrückt (<5); "
+        "„.“: zusätzlich geheim gehalten, damit Unterdrücktes nicht aus der Kreissumme folgt; "
+        "– bedeutet: keine Fälle.")
+
+
+def table_csv(table: Table) -> bytes:
+    """Return one table as CSV bytes; numbers with decimal comma, suppressed cells as <5."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for record in table.as_records():
+        writer.writerow(record)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def tables_xlsx(tables: Iterable[Table], *, title: str, notes: Iterable[str] = ()) -> bytes:
+    """Return a workbook with a cover sheet and one sheet per table; numbers stay numbers."""
+    book = Workbook()
+    cover = book.active
+    cover.title = "Hinweise"
+    for line in [title, HINT, *notes]:
+        cover.append([line])
+    cover["A1"].font = Font(bold=True)
+    used: set[str] = {"Hinweise"}
+    for table in tables:
+        sheet = book.create_sheet(_sheet_name(table.title, used))
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(list(table.columns))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([_xlsx_value(cell) for cell in row])
+        if table.note:
+            sheet.append([])
+            sheet.append([table.note])
+        sheet.column_dimensions["A"].width = 34
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(cell: Cell) -> str | float | int | None:
+    if cell.suppressed:
+        return cell.text  # "<5", or "." where kept secret to protect the district total
+    return cell.value
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel allows 31 characters and forbids []:*?/\ in sheet names.
+    base = re.sub(r"[\[\]:*?/\\]", "-", title)[:31]
+    name, n = base, 2
+    while name in used:
+        name = f"{base[:28]} {n}"
+        n += 1
+    used.add(name)
+    return name

@@ -14,6 +14,12 @@ class Actor:
     offices: frozenset[str] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
     system: bool = False
+    stands_in_for: frozenset[str] = field(default_factory=frozenset)  # absent colleagues this actor deputises
+
+    @property
+    def personal_names(self) -> frozenset[str]:
+        """Return the usernames whose personal tasks (assignee, candidate user) this actor may work."""
+        return self.stands_in_for | {self.name}
 
     @classmethod
     def system_actor(cls, name: str = "system") -> Actor:
@@ -23,14 +29,3 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.system or "admin" in self.roles
-
-    def may_work_on(self, *, unit: str | None, office: str | None, candidate_users: list[str],
-                    assignee: str | None) -> bool:
-        """Tell whether this actor belongs to the task's unit, office or candidate users."""
-        if self.system:
-            return True
-        if self.name == assignee or self.name in (candidate_users or []):
-            return True
-        if unit is not None:
-            return unit in self.units
-        return office is not None and (office in self.offices or office in self.units)

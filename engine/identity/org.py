@@ -225,4 +225,5 @@ def actor_for(session: Session, username: str, now: dt.datetime | None = None) -
     rows = session.execute(select(Unit.code, Unit.office).join(Membership, Membership.unit_code == Unit.code)
                            .where(Membership.user_id.in_(people), Unit.active.is_(True))).all()
     return Actor(name=user.username, units=frozenset(r.code for r in rows),
-                 offices=frozenset(r.office for r in rows), roles=frozenset({user.role}))
+                 offices=frozenset(r.office for r in rows), roles=frozenset({user.role}),
+                 stands_in_for=frozenset(absent))

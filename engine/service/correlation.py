@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +19,7 @@ from engine.store.models import MessageSubscription, ProcessInstance
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from engine.service.definitions import DefinitionLibrary
-    from engine.service.execution import Executor
-    from engine.service.registry import Extensions
-    from engine.store.db import Database
+    from engine.service.instances import InstanceRunner
 
 MAX_MESSAGE_HOPS = 50
 
@@ -41,70 +37,52 @@ class Delivery:
     hops: int = 0
 
 
-class Correlation:
-    """Mixed into ProcessEngine: deliver messages to waiting instances or start the processes they start."""
+class Correlator:
+    """Deliver messages to waiting instances, or start the processes they start."""
 
-    if TYPE_CHECKING:  # provided by ProcessEngine, into which this class is mixed
-        db: Database
-        executor: Executor
-        extensions: Extensions
-        library: DefinitionLibrary
+    def __init__(self, runner: InstanceRunner):
+        self.runner = runner
 
-        def _writing(self) -> Any: ...
-        def _instance(self, session: Session, instance_id: int) -> ProcessInstance: ...
-        def _start(self, session: Session, request: StartRequest, actor: Actor) -> ProcessInstance: ...
-
-    def correlate(self, message_name: str, *, actor: Actor, payload: Mapping[str, Any] | None = None,
-                  business_key: str | None = None, correlation: Mapping[str, Any] | None = None,
-                  case_ref: str | None = None) -> list[int]:
-        """Deliver a message to the instances waiting for it, or start the processes it starts."""
-        with self._writing():
-            with self.db.unit_of_work() as session:
-                delivery = Delivery(message_name, dict(payload or {}), dict(correlation or {}), business_key, case_ref)
-                ids = self._correlate(session, delivery, actor)
-                if not ids:
-                    raise CorrelationError(f"Keine Instanz und kein Startereignis wartet auf {message_name!r}")
-                return ids
-
-    def _correlate(self, session, delivery: Delivery, actor: Actor) -> list[int]:
+    def correlate(self, session: Session, delivery: Delivery, actor: Actor) -> list[int]:
+        """Deliver one message; return the instances that received it or were started by it."""
+        runner = self.runner
         name, payload, correlation = delivery.name, delivery.payload, delivery.correlation
-        business_key, case_ref, exclude = delivery.business_key, delivery.case_ref, delivery.exclude
-        hops = delivery.hops
-        if hops > MAX_MESSAGE_HOPS:
+        if delivery.hops > MAX_MESSAGE_HOPS:
             raise CorrelationError("Zu viele verkettete Nachrichten (Kreislauf?)")
         waiting = select(MessageSubscription.instance_id).where(MessageSubscription.message_name == name)
         query = (select(ProcessInstance).where(ProcessInstance.id.in_(waiting), ProcessInstance.status == "running")
                  .order_by(ProcessInstance.id))
-        if business_key is not None:
-            query = query.where(ProcessInstance.business_key == business_key)
-        if case_ref is not None:
-            query = query.where(ProcessInstance.case_ref == case_ref)
+        if delivery.business_key is not None:
+            query = query.where(ProcessInstance.business_key == delivery.business_key)
+        if delivery.case_ref is not None:
+            query = query.where(ProcessInstance.case_ref == delivery.case_ref)
         delivered = []
         for row in session.scalars(query):
-            if row.id == exclude:
+            if row.id == delivery.exclude:
                 continue
-            workflow = self.executor.load(session, row)
+            workflow = runner.executor.load(session, row)
             try:
                 workflow.send_event(message_event(workflow, name, payload, correlation))
             except (WorkflowException, CorrelationError):
                 continue  # correlation keys did not match this instance
             audit.record(session, actor.name, "message_correlated", instance_id=row.id, case_ref=row.case_ref,
                          message=name)
-            outcome = self.executor.advance(session, row, workflow, actor.name)
-            self._route_events(session, outcome.events, row, actor, hops + 1)
+            outcome = runner.executor.advance(session, row, workflow, actor.name)
+            self.route(session, outcome.events, row, actor, delivery.hops + 1)
             delivered.append(row.id)
         if delivered:
             return delivered
-        for definition in self.library.by_message_start(session, name):
-            request = StartRequest(definition.process_id, {}, business_key, case_ref, parent_id=exclude,
-                                   start_message=(name, payload, correlation))
-            started = self._start(session, request, actor)
+        for definition in runner.library.by_message_start(session, name):
+            request = StartRequest(definition.process_id, {}, delivery.business_key, delivery.case_ref,
+                                   parent_id=delivery.exclude, start_message=(name, payload, correlation))
+            started = runner.start(session, request, actor)
             audit.record(session, actor.name, "message_correlated", instance_id=started.id,
                          case_ref=started.case_ref, message=name, started=True)
             delivered.append(started.id)
         return delivered
 
-    def _route_events(self, session, events, source: ProcessInstance, actor: Actor, hops: int = 0) -> None:
+    def route(self, session: Session, events: list, source: ProcessInstance, actor: Actor, hops: int = 0) -> None:
+        """Deliver the message events an instance threw (not caught inside it)."""
         for event in events:
             definition = event.event_definition
             if not isinstance(definition, MessageEventDefinition):
@@ -112,4 +90,4 @@ class Correlation:
             payload = event.payload if isinstance(event.payload, dict) else {"payload": event.payload}
             delivery = Delivery(definition.name, dict(payload), dict(event.correlations or {}), None, source.case_ref,
                                 exclude=source.id, hops=hops)
-            self._correlate(session, delivery, actor)
+            self.correlate(session, delivery, actor)

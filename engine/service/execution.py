@@ -38,11 +38,12 @@ class Outcome:
 class Executor:
     """Runs workflows with kimflow's script engine and persists them with their projections."""
 
-    def __init__(self, library: DefinitionLibrary, extensions: Extensions):
+    def __init__(self, library: DefinitionLibrary, extensions: Extensions,
+                 script_engine: SandboxedScriptEngine | None = None):
         self.library = library
         self.extensions = extensions
         self.serializer = StateSerializer()
-        self.script_engine = SandboxedScriptEngine(extensions.script_functions)
+        self.script_engine = script_engine or SandboxedScriptEngine(extensions.script_functions)
 
     def new_workflow(self, definition: DefinitionVersion, data: dict[str, Any], initiator: str | None = None):
         loaded = self.library.load(definition)

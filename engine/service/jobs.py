@@ -86,7 +86,7 @@ def _fire(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, w
         audit.record(session, worker, "timer_fired", instance_id=row.id, case_ref=row.case_ref,
                      element_id=job.element_id, due_at=job.due_at.isoformat())
         outcome = engine.executor.advance(session, row, workflow, worker)
-        engine._route_events(session, outcome.events, row, _system(worker))
+        engine.runner.route_events(session, outcome.events, row, _system(worker))
     job.status = "done"
     job.done_at = now
     job.attempts += 1
@@ -94,7 +94,7 @@ def _fire(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, w
 
 def _fire_start(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, worker: str) -> None:
     with clock.frozen(now + FIRE_MARGIN):
-        row = engine._start(session, StartRequest(job.process_id or "", timer_start=True), _system(worker))
+        row = engine.runner.start(session, StartRequest(job.process_id or "", timer_start=True), _system(worker))
         audit.record(session, worker, "timer_fired", instance_id=row.id, element_id=job.element_id,
                      due_at=job.due_at.isoformat(), started=True)
     job.status, job.done_at, job.attempts = "done", now, job.attempts + 1

@@ -16,9 +16,9 @@ from engine.bpmn.dialect import human_task_meta
 from engine.bpmn.messages import event_subprocess_starts
 from engine.core import clock
 from engine.service.registry import Extensions, InstanceContext
+from engine.service.task_rule import OPEN_STATES
 from engine.store.models import HumanTask, Job, MessageSubscription, ProcessInstance
 
-OPEN_STATES = ("open", "claimed")
 ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 
 
@@ -141,16 +141,17 @@ def _new_human_task(row, task, extensions, context, now) -> HumanTask:
     evaluate = _Evaluator(task)
     unit = extensions.unit_resolver(office, context) if (office and extensions.unit_resolver) else None
     candidates = candidate_users_for(task, unit, extensions, context, meta)
-    return HumanTask(
+    human = HumanTask(
         id=str(task.id), instance_id=row.id, process_id=row.process_id, element_id=spec.bpmn_id or spec.name,
         name=spec.bpmn_name or spec.bpmn_id or spec.name, office=office, unit=unit, area=row.area,
         case_ref=row.case_ref, business_key=row.business_key,
-        candidate_users=candidates,
         assignee=evaluate.text(meta.assignee if meta else None),
         claimed_by=None, due_at=evaluate.moment(meta.due_date if meta else None, now),
         follow_up_at=evaluate.moment(meta.follow_up_date if meta else None, now),
         priority=evaluate.number(meta.priority if meta else None, default=50),
         status="open", created_at=now)
+    human.offer_to(candidates)
+    return human
 
 
 class TaskAttributeError(Exception):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
+from engine.store.db import keep_after_rollback
 from engine.store.models import AuditEvent
 
 
@@ -19,6 +20,14 @@ def record(session: Session, actor: str, action: str, *, instance_id: int | None
                        case_ref=case_ref, task_id=task_id, legal_basis=legal_basis, details=details)
     session.add(event)
     return event
+
+
+def record_refusal(session: Session, actor: str, action: str, **ids: Any) -> None:
+    """Audit a refused access; the line stays even though the refused verb's transaction rolls back."""
+    def write(target: Session) -> None:
+        record(target, actor, action, **ids)
+
+    keep_after_rollback(session, write)
 
 
 def events(session: Session, *, instance_id: int | None = None, case_ref: str | None = None,

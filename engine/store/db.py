@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
@@ -74,6 +75,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_active_unit: ContextVar[_Unit | None] = ContextVar("kimflow_unit_of_work", default=None)
+
+
+class _Unit:
+    """One transaction: its session and the records that must survive its rollback."""
+
+    def __init__(self, database: Database, session: Session):
+        self.database, self.session = database, session
+        self.kept: list[Callable[[Session], None]] = []
+
+
+def keep_after_rollback(session: Session, write: Callable[[Session], None]) -> None:
+    """Write `write` now and, if the unit of work fails, once more in a transaction of its own.
+
+    For records of a refusal (e.g. an audited access denial) whose verb then fails by design.
+    """
+    write(session)
+    unit = _active_unit.get()
+    if unit is not None and unit.session is session:
+        unit.kept.append(write)
+
+
 class Database:
     """An engine plus its session factory; one per process."""
 
@@ -87,16 +110,34 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """Yield a session that commits on success and rolls back on any error."""
-        session = self.sessions()
+        """Yield a session that commits on success and rolls back on any error.
+
+        Only the outermost unit commits: a verb called inside another verb's unit of work joins it, so
+        a composite verb (move a case and reroute its tasks) is one transaction. Callees never commit.
+        """
+        outer = _active_unit.get()
+        if outer is not None and outer.database is self:
+            yield outer.session
+            return
+        unit = _Unit(self, self.sessions())
+        token = _active_unit.set(unit)
         try:
-            yield session
-            session.commit()
+            yield unit.session
+            unit.session.commit()
         except BaseException:
-            session.rollback()
+            unit.session.rollback()
+            self._write_kept(unit.kept)
             raise
         finally:
-            session.close()
+            _active_unit.reset(token)
+            unit.session.close()
+
+    def _write_kept(self, kept: list[Callable[[Session], None]]) -> None:
+        if not kept:
+            return
+        with self.sessions() as session, session.begin():
+            for write in kept:
+                write(session)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

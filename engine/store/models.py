@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.store.db import Base, UTCDateTime
 
@@ -77,6 +77,7 @@ class HumanTask(Base):
         Index("ix_human_task_completed_by_at", "completed_by", "completed_at"),
         Index("ix_human_task_instance_status", "instance_id", "status"),
         Index("ix_human_task_case_status", "case_ref", "status"),
+        Index("ix_human_task_assignee_status", "assignee", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -101,6 +102,23 @@ class HumanTask(Base):
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(100))
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    candidate_rows: Mapped[list[TaskCandidate]] = relationship(cascade="all, delete-orphan")
+
+    def offer_to(self, usernames: list[str]) -> None:
+        """Set the candidate users, kept as a list for display and as rows for indexed queries."""
+        unique = list(dict.fromkeys(usernames))
+        self.candidate_users = unique
+        self.candidate_rows = [TaskCandidate(task_id=self.id, username=name) for name in unique]
+
+
+class TaskCandidate(Base):
+    """A person a human task is offered to by name (camunda:candidateUsers), for indexed inbox queries."""
+
+    __tablename__ = "task_candidate"
+    __table_args__ = (Index("ix_task_candidate_username", "username", "task_id"),)
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
 class Job(Base):

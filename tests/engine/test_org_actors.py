@@ -7,7 +7,9 @@ import pytest
 from engine.core.errors import NotFound
 from engine.identity import org
 from engine.identity.accounts import hash_cost
+from engine.service.task_rule import available_to
 from engine.store import audit
+from engine.store.models import HumanTask
 from tests.engine.test_routing import seed_district
 
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)
@@ -41,8 +43,8 @@ def test_a_deputy_works_the_absent_users_units_only_while_valid(staff):
         org.set_deputy(session, "s.mueller", "k.schmidt", dt.date(2026, 3, 10), dt.date(2026, 3, 20),
                        actor="admin")
     assert actor(staff, "k.schmidt").units == {"jobcenter_rkn", "sozialamt_kaarst"}
-    assert actor(staff, "k.schmidt").may_work_on(unit="sozialamt_kaarst", office="sozialamt",
-                                                 candidate_users=[], assignee=None)
+    task = HumanTask(unit="sozialamt_kaarst", office="sozialamt", candidate_users=[], assignee=None)
+    assert available_to(actor(staff, "k.schmidt"), task)
     assert actor(staff, "k.schmidt", NOW + dt.timedelta(days=9)).units == {"jobcenter_rkn"}
     assert actor(staff, "k.schmidt", NOW - dt.timedelta(days=3)).units == {"jobcenter_rkn"}
     assert actor(staff, "s.mueller").units == {"sozialamt_kaarst"}

@@ -9,6 +9,7 @@ from engine.identity import org
 from engine.identity.models import User
 from engine.read.inbox import inbox
 from engine.service.jobs import run_due_jobs
+from engine.service.task_rule import available_to
 from tests.workflows.conftest import open_tasks, start_case, task, to_monitoring
 from workflows.demo.users import ensure_users
 
@@ -69,10 +70,8 @@ def test_the_escalation_stays_in_the_unit_queue_so_a_deputy_or_colleague_can_act
         queues = {a.name: [t.id for t in inbox(session, "group", a, now=clock.now()).items]
                   for a in (lead, clerk, other)}
     assert queues == {"krause": [escalation.id], "yilmaz": [escalation.id], "nowak": []}
-    assert clerk.may_work_on(unit=escalation.unit, office=escalation.office,
-                             candidate_users=escalation.candidate_users, assignee=None)
-    assert not other.may_work_on(unit=escalation.unit, office=escalation.office,
-                                 candidate_users=escalation.candidate_users, assignee=None)
+    assert available_to(clerk, escalation)
+    assert not available_to(other, escalation)
 
 
 def test_a_unit_without_a_team_lead_gets_the_escalation_for_the_whole_unit(kim):

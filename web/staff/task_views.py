@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from engine.core.errors import FormErrors, KimflowError, NotFound, TaskAlreadyCompleted
 from engine.identity import org
 from engine.read import inbox as inbox_queries
+from engine.service.task_rule import available_to
 from engine.store import audit
 from engine.store.models import DefinitionVersion, HumanTask, ProcessInstance
 from web.security import current_actor, deny, record, roles_required, services
@@ -28,8 +29,7 @@ def visible_task(task_id: str) -> HumanTask:
         abort(404)
     actor = current_actor()
     mine = actor.name in (human.claimed_by, human.completed_by)
-    if not mine and not actor.may_work_on(unit=human.unit, office=human.office,
-                                          candidate_users=human.candidate_users, assignee=human.assignee):
+    if not mine and not available_to(actor, human):
         deny("task_outside_units", task_id=task_id, instance_id=human.instance_id, case_ref=human.case_ref)
     return human
 

@@ -1,0 +1,172 @@
+"""The human-task lifecycle inside the caller's transaction: claim, unclaim, delegate, draft, complete, withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+from uuid import UUID
+
+from SpiffWorkflow.task import TaskState
+from sqlalchemy import CursorResult, or_, update
+from sqlalchemy.orm import Session
+
+from engine.bpmn.forms import Form, form_for
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.errors import (
+    FormErrors,
+    InstanceStateError,
+    NotFound,
+    PermissionDenied,
+    TaskAlreadyCompleted,
+    TaskClaimedByOther,
+    TaskStateError,
+)
+from engine.service import task_rule
+from engine.service.instances import InstanceRunner
+from engine.store import audit
+from engine.store.models import HumanTask
+
+
+class TaskLifecycle:
+    """Every transition of a human task, each checked against the task rule and the state machine."""
+
+    def __init__(self, runner: InstanceRunner):
+        self.runner = runner
+
+    @staticmethod
+    def get(session: Session, task_id: str) -> HumanTask:
+        """Return the human-task row or raise NotFound."""
+        human = session.get(HumanTask, task_id)
+        if human is None:
+            raise NotFound(f"Aufgabe {task_id} gibt es nicht")
+        return human
+
+    def workable(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
+        """Return an unfinished task the actor may work on; a refusal is audited and looks like 'not found'."""
+        human = self.get(session, task_id)
+        if not task_rule.available_to(actor, human):
+            audit.record_refusal(session, actor.name, "access_denied", instance_id=human.instance_id,
+                                 case_ref=human.case_ref, task_id=task_id)
+            raise NotFound(f"Aufgabe {task_id} gibt es nicht")
+        if human.status == task_rule.COMPLETED:
+            raise TaskAlreadyCompleted(task_id, human.completed_by, human.completed_at)
+        return human
+
+    def form(self, session: Session, task_id: str) -> tuple[Form | None, dict[str, Any]]:
+        """Return the task's form and the data it is shown with (draft over process data)."""
+        human = self.get(session, task_id)
+        workflow = self.runner.executor.load(session, self.runner.get(session, human.instance_id))
+        task = workflow.get_task_from_id(UUID(task_id))
+        data = dict(task.data) if task is not None else {}
+        data.update(human.draft or {})
+        return (form_for(task.task_spec) if task is not None else None), data
+
+    def claim(self, session: Session, task_id: str, actor: Actor) -> None:
+        """Take a task into the actor's own inbox; exactly one of several racing clerks wins."""
+        human = self.workable(session, task_id, actor)
+        task_rule.transition(human, "claim")
+        self._hold(session, human, actor, holder=actor.name)
+        audit.record(session, actor.name, "task_claimed", instance_id=human.instance_id,
+                     case_ref=human.case_ref, task_id=task_id)
+
+    def unclaim(self, session: Session, task_id: str, actor: Actor) -> None:
+        """Give a claimed task back to the queue."""
+        human = self.workable(session, task_id, actor)
+        if human.claimed_by not in (None, actor.name) and not actor.is_admin:
+            raise TaskClaimedByOther(task_id, human.claimed_by or "")
+        human.status = task_rule.transition(human, "unclaim") if human.status == task_rule.CLAIMED else human.status
+        human.claimed_by, human.claimed_at = None, None
+        audit.record(session, actor.name, "task_unclaimed", instance_id=human.instance_id,
+                     case_ref=human.case_ref, task_id=task_id)
+
+    def delegate(self, session: Session, task_id: str, actor: Actor, to: Actor, reason: str) -> None:
+        """Hand a task to a colleague who may work on it."""
+        human = self.workable(session, task_id, actor)
+        if human.claimed_by not in (None, actor.name) and not actor.is_admin:
+            raise TaskClaimedByOther(task_id, human.claimed_by or "")
+        if not task_rule.available_to(to, human):
+            raise PermissionDenied(f"{to.name} gehört nicht zur zuständigen Stelle dieser Aufgabe")
+        task_rule.transition(human, "delegate")
+        self._hold(session, human, actor, holder=to.name)
+        audit.record(session, actor.name, "task_delegated", instance_id=human.instance_id,
+                     case_ref=human.case_ref, task_id=task_id, to=to.name, reason=reason)
+
+    @staticmethod
+    def _hold(session: Session, human: HumanTask, actor: Actor, *, holder: str) -> None:
+        # Compare-and-set in one statement: a colleague who claimed meanwhile makes this match no row.
+        claimable = or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == actor.name)
+        condition = [HumanTask.id == human.id, HumanTask.status.in_(task_rule.OPEN_STATES)]
+        if not actor.is_admin:
+            condition.append(claimable)
+        result = cast(CursorResult[Any], session.execute(
+            update(HumanTask).where(*condition).values(claimed_by=holder, claimed_at=clock.now(),
+                                                       status=task_rule.CLAIMED)
+            .execution_options(synchronize_session=False)))
+        session.refresh(human)
+        if result.rowcount != 1:
+            if human.status == task_rule.COMPLETED:
+                raise TaskAlreadyCompleted(human.id, human.completed_by, human.completed_at)
+            raise TaskClaimedByOther(human.id, human.claimed_by or "")
+
+    def save_draft(self, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any]) -> None:
+        """Keep what the user typed so far without completing the task."""
+        human = self.workable(session, task_id, actor)
+        human.draft = {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
+        audit.record(session, actor.name, "task_draft_saved", instance_id=human.instance_id,
+                     case_ref=human.case_ref, task_id=task_id, fields=sorted(human.draft))
+
+    def complete(self, session: Session, task_id: str, actor: Actor, data: dict[str, Any]) -> str:
+        """Validate the data against the task's form, complete the task and run on; return the instance status."""
+        human = self.workable(session, task_id, actor)
+        if human.claimed_by and human.claimed_by != actor.name and not actor.is_admin:
+            raise TaskClaimedByOther(task_id, human.claimed_by)
+        task_rule.transition(human, "complete")
+        row = self.runner.get(session, human.instance_id)
+        if row.status != "running":
+            raise InstanceStateError(f"Der Vorgang ist {row.status}; die Aufgabe kann jetzt nicht erledigt werden")
+        executor = self.runner.executor
+        workflow = executor.load(session, row)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or not task.has_state(TaskState.READY):
+            raise TaskStateError("Die Aufgabe ist im Prozess nicht mehr offen")
+        form = form_for(task.task_spec)
+        clean, errors = form.validate(data) if form is not None else (data, {})
+        if errors:
+            raise FormErrors(errors)
+        task.data.update(clean)
+        task.run()
+        human.status, human.completed_by, human.completed_at, human.draft = (
+            task_rule.COMPLETED, actor.name, clock.now(), None)
+        if not human.claimed_by:
+            human.claimed_by, human.claimed_at = actor.name, human.completed_at
+        audit.record(session, actor.name, "task_completed", instance_id=row.id, case_ref=row.case_ref,
+                     task_id=task_id, element_id=human.element_id, fields=sorted(clean))
+        self.runner.extensions.emit("task_completed", executor.context(session, row, workflow),
+                                    {"task": human, "data": clean})
+        outcome = executor.advance(session, row, workflow, actor.name)
+        self.runner.route_events(session, outcome.events, row, actor)
+        return row.status
+
+    def withdraw(self, session: Session, task_id: str, actor: Actor, reason: str, data: Mapping[str, Any]) -> bool:
+        """End an open task without its form; False when there is nothing to withdraw now."""
+        human = session.get(HumanTask, task_id)
+        if human is None or human.status not in task_rule.OPEN_STATES:
+            return False
+        row = self.runner.get(session, human.instance_id)
+        if row.status != "running":
+            return False  # a suspended or failed instance keeps the task until it runs again
+        executor = self.runner.executor
+        workflow = executor.load(session, row)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or not task.has_state(TaskState.READY):
+            return False
+        task.data.update(dict(data))
+        task.run()
+        human.status = task_rule.transition(human, "cancel")
+        human.completed_at, human.completed_by = clock.now(), actor.name
+        audit.record(session, actor.name, "task_withdrawn", instance_id=row.id, case_ref=row.case_ref,
+                     task_id=task_id, office=human.office, reason=reason)
+        outcome = executor.advance(session, row, workflow, actor.name)
+        self.runner.route_events(session, outcome.events, row, actor)
+        return True

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from engine.core import clock
 from engine.core.localtime import LOCAL_TIME, german_date
 from engine.read import inbox as inbox_queries
+from engine.service import task_rule
 from engine.store import audit
 from engine.store.db import Database
 from engine.store.models import AuditEvent, HumanTask
@@ -88,16 +89,16 @@ def compose(db: Database, settings: MailSettings, *, now: dt.datetime) -> list[M
     """Return the notifications due at `now` that were not sent before."""
     with db.reading() as session:
         by_unit, by_user = inbox_queries.mail_recipients(session)
-        mails = _digest(session, by_unit, settings, now) + _due_tomorrow(session, by_user, settings, now)
+        mails = _digest(session, by_unit, by_user, settings, now) + _due_tomorrow(session, by_user, settings, now)
         return mails + _escalations(session, by_unit, by_user, settings, now)
 
 
-def _digest(session, by_unit, settings: MailSettings, now: dt.datetime) -> list[Mail]:
+def _digest(session, by_unit, by_user, settings: MailSettings, now: dt.datetime) -> list[Mail]:
     sent, last = _already_sent(session, "digest", now)
     new = inbox_queries.tasks_created_between(session, last or now - dt.timedelta(days=1), now)
     per_user: dict[tuple[str, str], list[HumanTask]] = {}
     for task in new:
-        for recipient in by_unit.get(task.unit or "", []):
+        for recipient in _addressees(task, by_unit, by_user):
             if (recipient[0], task.id) not in sent:
                 per_user.setdefault(recipient, []).append(task)
     return [_mail(r, "digest", f"kimflow: {len(ts)} neue Aufgabe(n) in Ihrer Stelle",
@@ -125,13 +126,19 @@ def _escalations(session, by_unit, by_user, settings: MailSettings, now: dt.date
         if task.claimed_by is not None and task.claimed_by in by_user:
             recipients = [(task.claimed_by, by_user[task.claimed_by][0])]
         else:
-            recipients = by_unit.get(task.unit or "", [])
+            recipients = _addressees(task, by_unit, by_user)
         for recipient in recipients:
             if (recipient[0], task.id) not in sent:
                 per_user.setdefault(recipient, []).append(task)
     return [_mail(r, "escalation", f"kimflow: {len(ts)} überfällige Aufgabe(n)",
                   "Guten Tag,\n\nfolgende Aufgaben sind überfällig und brauchen Ihre Aufmerksamkeit:", ts,
                   settings.base_url) for r, ts in sorted(per_user.items())]
+
+
+def _addressees(task: HumanTask, by_unit, by_user) -> list[tuple[str, str]]:
+    """Return (username, email) of everyone the task rule offers the task to: its unit and named people."""
+    people = [(name, by_user[name][0]) for name in task_rule.addressed_people(task) if name in by_user]
+    return by_unit.get(task.unit or "", []) + [p for p in people if p not in by_unit.get(task.unit or "", [])]
 
 
 def send_due(db: Database, settings: MailSettings, *, now: dt.datetime) -> dict[str, Any]:

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
 from engine.identity.models import DISTRICT_WIDE, Membership, Responsibility, User
 from engine.read.lists import Page, capped_count
+from engine.service import task_rule
 from engine.service.registry import PersonDirectory
 from engine.store.models import DefinitionVersion, HumanTask
 
@@ -49,19 +50,16 @@ class InboxFilter:
 
 
 def _view_query(view: str, actor: Actor, include_claimed: bool = False) -> Select | None:
+    """Return the query of one inbox view; who may see a task is decided by the task rule alone."""
     if view == "mine":
-        return select(HumanTask).where(HumanTask.claimed_by == actor.name, HumanTask.status == "claimed")
+        # Claimed by me, or open and assigned to me (or to a colleague I deputise) by name.
+        assigned = (HumanTask.status == task_rule.OPEN) & HumanTask.assignee.in_(sorted(actor.personal_names))
+        return select(HumanTask).where(or_((HumanTask.claimed_by == actor.name) & (HumanTask.status == "claimed"),
+                                           assigned))
     if view == "done":
         return select(HumanTask).where(HumanTask.completed_by == actor.name, HumanTask.status == "completed")
-    clauses: list[ColumnElement[bool]] = []
-    if actor.units:
-        clauses.append(HumanTask.unit.in_(sorted(actor.units)))
-    if actor.offices:
-        clauses.append(HumanTask.office.in_(sorted(actor.offices)) & HumanTask.unit.is_(None))
-    if not clauses:
-        return None
     statuses = ("open", "claimed") if include_claimed else ("open",)
-    query = select(HumanTask).where(HumanTask.status.in_(statuses), or_(*clauses))
+    query = select(HumanTask).where(HumanTask.status.in_(statuses), task_rule.available_clause(actor))
     if include_claimed:
         query = query.where(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by != actor.name))
     return query

@@ -80,7 +80,7 @@ class DefinitionLibrary:
         texts = {name: _as_text(content) for name, content in files.items()}
         if not texts:
             raise DefinitionError([Problem("Keine BPMN- oder DMN-Dateien übergeben")])
-        texts = self._with_dependencies(session, texts)
+        texts = self.with_dependencies(session, texts)
         bundle = parse_bundle(texts, known_offices=self.offices)
         decisions = [(d, name) for name, text in texts.items() if name.endswith(".dmn")
                      for d in decision_ids(name, text) if name in files]
@@ -116,7 +116,7 @@ class DefinitionLibrary:
         audit.record(session, actor, "definition_deployed", process_id=process_id, version=version, kind=kind)
         return Deployed(process_id, version, kind, created=True)
 
-    def _with_dependencies(self, session: Session, texts: dict[str, str]) -> dict[str, str]:
+    def with_dependencies(self, session: Session, texts: dict[str, str]) -> dict[str, str]:
         """Add the latest deployed sources of called processes and decisions the bundle lacks."""
         result = dict(texts)
         for _ in range(10):  # dependencies of dependencies, bounded

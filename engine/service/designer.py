@@ -175,7 +175,7 @@ class Designer:
 
     def _bundle(self, session: Session, file_name: str, xml: str) -> dict[str, str]:
         # Called processes and decisions come from their latest deployed versions.
-        return self.engine.library._with_dependencies(session, {file_name: xml})
+        return self.engine.library.with_dependencies(session, {file_name: xml})
 
     def _problems(self, session: Session, file_name: str, xml: str) -> list[Problem]:
         files = self._bundle(session, file_name, xml)
@@ -193,7 +193,7 @@ class Designer:
             errors = [p for p in self._problems(session, draft.file_name, draft.xml) if p.severity == "error"]
             if errors:
                 raise DefinitionError(errors)
-            deployed = self.engine.library.deploy(session, {draft.file_name: draft.xml}, actor=actor.name)
+            deployed = self.engine.deploy_in(session, {draft.file_name: draft.xml}, actor=actor)
             drafts.discard(session, process_id, actor=actor.name, kind=kind)
             return deployed
 

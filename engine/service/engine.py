@@ -28,7 +28,6 @@ from engine.service.instances import InstanceRunner
 from engine.service.registry import Extensions
 from engine.service.starting import StartRequest
 from engine.service.tasks import TaskLifecycle
-from engine.store import audit
 from engine.store.db import Database
 from engine.store.models import HumanTask, ProcessInstance
 
@@ -92,8 +91,6 @@ class ProcessEngine:
             if item.kind == "process" and item.created:
                 row = self.library.get(session, item.process_id, item.version)
                 start_timers.schedule(session, row, self.library.load(row).spec, self.executor.script_engine)
-                audit.record(session, actor.name, "definition_deployed", process_id=item.process_id,
-                             version=item.version)
         return deployed
 
     # -- instances ---------------------------------------------------------------------------

@@ -47,6 +47,12 @@ def available_to(actor: Actor, task: HumanTask) -> bool:
     return task.office is not None and (task.office in actor.offices or task.office in actor.units)
 
 
+def addressed_people(task: HumanTask) -> list[str]:
+    """Return the people a task is addressed to in person (assignee first, then candidate users)."""
+    people = [task.assignee] if task.assignee else []
+    return people + [name for name in task.candidate_users or () if name not in people]
+
+
 def available_clause(actor: Actor) -> ColumnElement[bool]:
     """Return the SQL form of `available_to` for queries over human_task."""
     if actor.system:

@@ -74,8 +74,8 @@ def list_consents(session: Session, case_ref: str) -> list[Consent]:
 def revoke_consent(engine: ProcessEngine, consent_id: int, *, actor: Actor, reason: str = "") -> list[str]:
     """Revoke a consent and withdraw the case's open tasks of that office; return the withdrawn task ids.
 
-    Requests stay open while another valid row (e.g. a legal basis) still covers the office. Repeating a
-    revocation withdraws what a failed earlier attempt left open.
+    Requests stay open while another valid row (e.g. a legal basis) still covers the office. One
+    transaction: the revocation and every withdrawal happen together or not at all.
     """
     with engine.db.unit_of_work() as session:
         consent = session.get(Consent, consent_id)
@@ -91,9 +91,10 @@ def revoke_consent(engine: ProcessEngine, consent_id: int, *, actor: Actor, reas
         task_ids = list(session.scalars(select(HumanTask.id).where(
             HumanTask.case_ref == case_ref, HumanTask.office == office, HumanTask.status.in_(OPEN_STATES))
             .order_by(HumanTask.created_at)))
-    for task_id in task_ids:
-        withdraw_task(engine, task_id, actor=actor, reason="consent_revoked")
-    return task_ids
+        session.flush()  # the withdrawals below see the revocation
+        for task_id in task_ids:
+            withdraw_task(engine, task_id, actor=actor, reason="consent_revoked")
+        return task_ids
 
 
 def withdraw_task(engine: ProcessEngine, task_id: str, *, actor: Actor, reason: str) -> None:

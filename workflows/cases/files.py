@@ -103,7 +103,10 @@ def close_case(session: Session, case_ref: str, reason: str, *, actor: str,
 
 
 def move_case(engine: ProcessEngine, case_ref: str, new_area: str, *, actor: Actor) -> int:
-    """Record a move to `new_area` and reroute the open tasks of all its instances; return how many moved."""
+    """Record a move to `new_area` and reroute the open tasks of all its instances; return how many moved.
+
+    One transaction: the case never stands in its new municipality while its tasks wait in the old one.
+    """
     with engine.db.unit_of_work() as session:
         case = get_case(session, case_ref)
         old = case.area
@@ -111,7 +114,8 @@ def move_case(engine: ProcessEngine, case_ref: str, new_area: str, *, actor: Act
         audit.record(session, actor.name, "case_moved", case_ref=case_ref, old=old, new=new_area)
         running = list(session.scalars(select(ProcessInstance.id).where(
             ProcessInstance.case_ref == case_ref, ProcessInstance.status.in_(("running", "suspended", "error")))))
-    return engine.reroute(running, actor=actor, reason=f"Umzug von {old} nach {new_area}") if running else 0
+        session.flush()  # the routing hooks read the case's new area
+        return engine.reroute(running, actor=actor, reason=f"Umzug von {old} nach {new_area}") if running else 0
 
 
 # -- notes and documents -------------------------------------------------------------------------

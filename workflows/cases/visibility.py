@@ -15,6 +15,7 @@ from engine.core.errors import NotFound
 from engine.core.localtime import local_date
 from engine.identity.models import DISTRICT_WIDE, Responsibility
 from engine.identity.org import resolve_unit
+from engine.service import task_rule
 from engine.store import audit
 from engine.store.models import HumanTask
 from workflows.cases.consent import basis_label, released_categories, valid_consents
@@ -56,9 +57,8 @@ def _category_fields(case: Case) -> dict[str, dict[str, Any]]:
 
 
 def _has_task(session: Session, case_ref: str, actor: Actor) -> bool:
-    mine = or_(HumanTask.unit.in_(list(actor.units)),
-               (HumanTask.unit.is_(None)) & HumanTask.office.in_(list(actor.offices)),
-               HumanTask.claimed_by == actor.name, HumanTask.completed_by == actor.name)
+    mine = or_(task_rule.available_clause(actor), HumanTask.claimed_by == actor.name,
+               HumanTask.completed_by == actor.name)
     return bool(session.scalar(select(exists().where(HumanTask.case_ref == case_ref,
                                                      HumanTask.status.in_(TASK_STATES), mine))))
 
@@ -129,8 +129,6 @@ def visible_case_refs(actor: Actor, now: dt.datetime | None = None) -> Select:
         Consent.office.in_(list(actor.offices)), Consent.revoked_at.is_(None), Consent.valid_from <= today,
         or_(Consent.valid_until.is_(None), Consent.valid_until >= today))
     tasks = select(HumanTask.case_ref).where(HumanTask.status.in_(TASK_STATES), or_(
-        HumanTask.unit.in_(list(actor.units)), HumanTask.claimed_by == actor.name,
-        HumanTask.completed_by == actor.name,
-        (HumanTask.unit.is_(None)) & HumanTask.office.in_(list(actor.offices))))
+        task_rule.available_clause(actor), HumanTask.claimed_by == actor.name, HumanTask.completed_by == actor.name))
     return query.where(or_(Case.area.in_(managed), district, Case.case_ref.in_(consented),
                            Case.case_ref.in_(tasks)))

@@ -103,7 +103,6 @@ def save(session: Session, draft: DraftInput, *, actor: str) -> DraftView:
         DesignerDraft.process_id == draft.process_id, DesignerDraft.kind == draft.kind,
         DesignerDraft.revision == current.revision).values(**values)))
     if result.rowcount != 1:
-        session.rollback()
         raise DraftConflict(get(session, draft.process_id, draft.kind) or current)
     audit.record(session, actor, "draft_saved", process_id=draft.process_id, revision=current.revision + 1)
     session.expire_all()

@@ -13,8 +13,8 @@ from engine.read.form_catalogue import display_value, field_catalogue
 from web.i18n import date_text
 from web.security import current_actor, services
 from workflows.cases.visibility import CaseView, visible_case
+from workflows.catalogue import CASE_MANAGEMENT
 
-CASE_MANAGEMENT = "kim_cm"
 FIELD_LABELS = {
     "given_name": _l("Vorname"), "family_name": _l("Familienname"), "birth_date": _l("Geburtsdatum"),
     "nationality": _l("Staatsangehörigkeit"), "household": _l("Haushalt"), "residence_status": _l("Aufenthaltsstatus"),

@@ -89,7 +89,7 @@ def visible_case(session: Session, case_ref: str, actor: Actor, now: dt.datetime
                  audited: bool = True) -> CaseView:
     """Return what `actor` may see of the case, or raise NotFound; reads and refusals are audited.
 
-    A refusal commits its audit line at once (the caller's transaction then ends in the error).
+    A refusal's audit line survives the rollback of the caller's transaction, which the error ends.
     `audited=False` is for internal use only (e.g. the worker composing a reminder), never for screens.
     """
     now = now or clock.now()
@@ -97,8 +97,7 @@ def visible_case(session: Session, case_ref: str, actor: Actor, now: dt.datetime
     access = _access(session, case, actor, now) if case is not None else None
     if case is None or access is None:
         if audited:
-            audit.record(session, actor.name, "case_access_denied", case_ref=case_ref)
-            session.commit()
+            audit.record_refusal(session, actor.name, "case_access_denied", case_ref=case_ref)
         raise NotFound(f"Fall {case_ref} gibt es nicht")
     basis, categories = access
     per_category = _category_fields(case)

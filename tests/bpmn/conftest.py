@@ -1,11 +1,11 @@
-"""Shared fixtures for the diagram tests; the runner itself lives in runner.py."""
+"""Shared fixtures for the diagram walks; the runner itself lives in runner.py."""
 
 import pytest
 
-from .runner import parser
+from .runner import World
 
 
-@pytest.fixture(scope="session")
-def bpmn_parser():
-    """Return one Camunda parser loaded with every diagram and table in bpmn/."""
-    return parser()
+@pytest.fixture
+def world(db) -> World:
+    """Return the emptied database with the library deployed and the district seeded, one engine for all steps."""
+    return World.deployed(db)

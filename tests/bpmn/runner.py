@@ -1,245 +1,239 @@
-"""Run the diagrams in bpmn/ on bare SpiffWorkflow: parse, step, fire timers, send messages, round-trip."""
+"""Walk the diagrams in bpmn/ through kimflow itself: deploy, start, complete, correlate and fire via the database."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
-from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
-from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
-from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.service.engine import ProcessEngine
+from engine.service.jobs import run_due_jobs
+from engine.store.db import Database
+from engine.store.models import DefinitionVersion, HumanTask, Job, ProcessInstance
+from workflows.library import deploy_library
+from workflows.seed import seed_units
+from workflows.setup import build_extensions
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
-PAST = "2000-01-01T00:00:00+00:00"
+SYSTEM = Actor.system_actor("test")
+# The walks run on a frozen clock: "today" is a Wednesday before the dates the diagrams' examples use.
+START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+OPEN = ("open", "claimed")
+# Messages nobody in the library catches; a sink process started by each makes what was thrown visible.
+SINKS = ("registration_office_notified", "naturalisation_completed")
+SINK_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_sink_{name}" targetNamespace="http://kimflow/test">
+<bpmn:message id="msg_{name}" name="{name}" />
+<bpmn:process id="sink_{name}" name="Empfang {name}" isExecutable="true">
+<bpmn:startEvent id="start_sink"><bpmn:outgoing>f1</bpmn:outgoing>
+<bpmn:messageEventDefinition messageRef="msg_{name}" camunda:resultVariable="received" /></bpmn:startEvent>
+<bpmn:userTask id="read_message" name="Nachricht lesen" camunda:formKey="sink:read"><bpmn:extensionElements>
+<camunda:formData><camunda:formField id="read" label="gelesen" type="boolean" /></camunda:formData>
+</bpmn:extensionElements><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+<bpmn:endEvent id="end_sink"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+<bpmn:sequenceFlow id="f1" sourceRef="start_sink" targetRef="read_message" />
+<bpmn:sequenceFlow id="f2" sourceRef="read_message" targetRef="end_sink" />
+</bpmn:process></bpmn:definitions>
+"""
+
+_DEPLOYED: dict[str, list[dict]] = {}  # database URL -> the definition rows the façade stored for the library
 
 
-def _date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value[:10])
+class World:
+    """The district's database with the library deployed; every step is one engine call on a frozen clock."""
 
+    # With `fresh`, each step runs on a new ProcessEngine (an empty parsed-spec cache, as a second worker would
+    # have); otherwise one engine serves every step, still loading and saving the instance through the database.
 
-def add_days(value: str, days: int) -> str:
-    """Return the ISO date `days` after `value`."""
-    return (_date(value) + dt.timedelta(days=days)).isoformat()
+    def __init__(self, db: Database, *, fresh: bool = False):
+        self.db = db
+        self.fresh = fresh
+        self.now = START
+        self.steps = 0
+        self._engine = ProcessEngine(db, build_extensions())
 
+    @classmethod
+    def deployed(cls, db: Database, *, fresh: bool = False, redeploy: bool = False) -> World:
+        """Return a world whose database holds the library, the message sinks and the district's units."""
+        # The façade deploys once per database and test run (and whenever `redeploy` is asked for); later worlds
+        # get the very definition rows it stored, as parsing and validating the library takes about a second.
+        world = cls(db, fresh=fresh)
+        key = str(db.engine.url)
+        if redeploy or key not in _DEPLOYED:
+            with clock.frozen(world.now):
+                deploy_library(world.engine, actor=SYSTEM)
+                sinks = {f"sink_{name}.bpmn": SINK_BPMN.format(name=name) for name in SINKS}
+                world.engine.deploy(sinks, actor=SYSTEM)
+            with db.reading() as session:
+                rows = session.scalars(select(DefinitionVersion).order_by(DefinitionVersion.id))
+                _DEPLOYED[key] = [{c.key: getattr(r, c.key) for c in DefinitionVersion.__table__.columns} for r in rows]
+        else:
+            with db.unit_of_work() as session:
+                session.add_all(DefinitionVersion(**row) for row in _DEPLOYED[key])
+        with db.unit_of_work() as session:
+            seed_units(session)
+        return world
 
-def month_end(value: str) -> str:
-    """Return the last day of the month of `value`."""
-    d = _date(value)
-    return d.replace(day=calendar.monthrange(d.year, d.month)[1]).isoformat()
+    @property
+    def engine(self) -> ProcessEngine:
+        """Return the engine for reading; `step` swaps it for a fresh one in fresh mode."""
+        return self._engine
 
+    def step(self, call, *args, **kwargs) -> Any:
+        """Run one engine call at the world's time, on a fresh engine in fresh mode; no instance may fail."""
+        if self.fresh:
+            self._engine = ProcessEngine(self.db, build_extensions())
+        self.steps += 1
+        with clock.frozen(self.now):
+            result = call(self._engine, *args, **kwargs)
+        failed = self.instances(status="error")
+        assert not failed, [(r.process_id, r.error_element, r.error_message) for r in failed]
+        return result
 
-def first_of_next_month(value: str) -> str:
-    """Return the first day of the month after `value`."""
-    return add_days(month_end(value), 1)
+    def instances(self, process_id: str | None = None, status: str | None = None) -> list[ProcessInstance]:
+        """Return the stored instances, oldest first."""
+        query = select(ProcessInstance).order_by(ProcessInstance.id)
+        if process_id is not None:
+            query = query.where(ProcessInstance.process_id == process_id)
+        if status is not None:
+            query = query.where(ProcessInstance.status == status)
+        with self.db.reading() as session:
+            return list(session.scalars(query))
 
+    def start(self, process_id: str, **data) -> Run:
+        """Start an instance of `process_id` with `data`."""
+        instance_id = self.step(lambda e: e.start(process_id, actor=SYSTEM, data=data))
+        return Run(self, instance_id)
 
-def days_until(value: str) -> int:
-    """Return the number of days from today until `value` (negative when past)."""
-    return (_date(value) - dt.date.today()).days
+    def correlate(self, name: str, payload: dict | None = None, **narrowing) -> list[Run]:
+        """Deliver a message from outside (e.g. the BAMF); return the instances that got it or were started."""
+        ids = self.step(lambda e: e.correlate(name, actor=SYSTEM, payload=payload, **narrowing))
+        return [Run(self, i) for i in ids]
 
+    def pending_jobs(self) -> list[Job]:
+        """Return every pending timer job."""
+        with self.db.reading() as session:
+            return list(session.scalars(select(Job).where(Job.status == "pending").order_by(Job.due_at, Job.id)))
 
-# Reference implementations of the functions the engine must register for the diagrams.
-FUNCTIONS = {
-    "add_days": add_days,
-    "month_end": month_end,
-    "first_of_next_month": first_of_next_month,
-    "days_until": days_until,
-}
+    def fire(self, jobs: list[Job]) -> None:
+        """Let the worker fire each of `jobs` at its due time, earliest first; nothing else may be due."""
+        chosen = {job.id for job in jobs}
+        for job in sorted(jobs, key=lambda j: (j.due_at, j.id)):
+            early = [j.element_id for j in self.pending_jobs() if j.id not in chosen and j.due_at <= job.due_at]
+            assert not early, f"firing {job.element_id} at {job.due_at} would also fire {early}"
+            self.now = max(self.now, job.due_at)
+            fired = self.step(lambda e: run_due_jobs(e, now=self.now, worker="test-worker"))
+            assert fired == 1, f"{fired} jobs fired at {self.now}"
+            with self.db.reading() as session:
+                assert session.get(Job, job.id).status == "done", job.element_id
 
-
-def script_engine() -> PythonScriptEngine:
-    """Return a script engine that knows the kimflow date functions."""
-    return PythonScriptEngine(environment=TaskDataEnvironment(dict(FUNCTIONS)))
-
-
-def parser() -> CamundaParser:
-    """Return a Camunda parser loaded with every diagram and table in bpmn/."""
-    p = CamundaParser()
-    p.add_bpmn_files(sorted(str(f) for f in BPMN_DIR.glob("*.bpmn")))
-    p.add_dmn_files(sorted(str(f) for f in BPMN_DIR.glob("*.dmn")))
-    return p
-
-
-# The Camunda serializer config lacks a converter for the base ServiceTask; the engine must add it too.
-SERIALIZER = BpmnWorkflowSerializer(
-    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ServiceTask: BpmnTaskSpecConverter})
-)
+    def sink(self, name: str) -> list[dict]:
+        """Return the payloads of the uncaught `name` messages the sink process received."""
+        return [Run(self, row.id).data["received"] for row in self.instances(f"sink_{name}")]
 
 
 class Run:
-    """A running workflow that round-trips through the serializer after every step."""
+    """One process instance as the tests see it: its open tasks, timers and data, all read from the database."""
 
-    def __init__(self, process_id: str, data: dict | None = None):
-        p = parser()
-        self.workflow = BpmnWorkflow(
-            p.get_spec(process_id), p.get_subprocess_specs(process_id), script_engine=script_engine()
-        )
-        self.workflow.task_tree.data.update(data or {})
-        self.thrown: list[BpmnEvent] = []
-        self.step()
-
-    def step(self) -> None:
-        """Run engine steps, collect outgoing messages, then serialize and continue on the copy."""
-        self.workflow.do_engine_steps()
-        self.thrown.extend(self.workflow.get_events())
-        self.roundtrip()
-
-    def roundtrip(self) -> None:
-        """Replace the workflow by its deserialized copy, checking the JSON is stable."""
-        first = SERIALIZER.serialize_json(self.workflow)
-        copy = SERIALIZER.deserialize_json(first)
-        copy.script_engine = script_engine()
-        assert SERIALIZER.serialize_json(copy) == first
-        self.workflow = copy
+    def __init__(self, world: World, instance_id: int):
+        self.world = world
+        self.id = instance_id
 
     @property
-    def data(self) -> dict:
-        """Return the data of the most recently completed task."""
-        done = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)]
-        return max(done, key=lambda t: t.last_state_change).data if done else {}
+    def row(self) -> ProcessInstance:
+        with self.world.db.reading() as session:
+            row = session.get(ProcessInstance, self.id)
+        assert row is not None
+        return row
 
-    def ready(self) -> list[str]:
-        """Return the ids of the user tasks waiting for a person."""
-        return sorted(
-            t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
-        )
-
-    def task(self, bpmn_id: str):
-        """Return the single ready human task with this id."""
-        found = [
-            t
-            for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
-            if t.task_spec.bpmn_id == bpmn_id
-        ]
-        assert len(found) == 1, f"{bpmn_id} not ready; ready: {self.ready()}"
-        return found[0]
-
-    def complete(self, bpmn_id: str, **data) -> None:
-        """Fill in the task's form with `data` and complete it."""
-        task = self.task(bpmn_id)
-        task.data.update(submit(task.task_spec, data))
-        task.run()
-        self.step()
-
-    def complete_service(self, bpmn_id: str, **data) -> None:
-        """Complete a service task the application performs itself."""
-        found = [
-            t for t in self.workflow.get_tasks(state=TaskState.STARTED) if t.task_spec.bpmn_id == bpmn_id
-        ]
-        assert len(found) == 1, f"service task {bpmn_id} not started"
-        found[0].data.update(data)
-        found[0].complete()
-        self.step()
-
-    def waiting_timers(self) -> list[str]:
-        """Return the ids of waiting tasks that hold a timer due time."""
-        return sorted(
-            t.task_spec.bpmn_id
-            for t in self.workflow.get_tasks(state=TaskState.WAITING)
-            if "event_value" in t.internal_data
-        )
-
-    def timer_value(self, bpmn_id: str):
-        """Return the due time a waiting timer task computed."""
-        return next(
-            t.internal_data["event_value"]
-            for t in self.workflow.get_tasks(state=TaskState.WAITING)
-            if t.task_spec.bpmn_id == bpmn_id
-        )
-
-    def fire(self, *bpmn_ids: str) -> None:
-        """Move the due time of the named waiting timers into the past and let them fire."""
-        tasks = [
-            t for t in self.workflow.get_tasks(state=TaskState.WAITING) if t.task_spec.bpmn_id in bpmn_ids
-        ]
-        assert {t.task_spec.bpmn_id for t in tasks} == set(bpmn_ids), f"waiting: {self.waiting_timers()}"
-        for t in tasks:
-            assert "event_value" in t.internal_data, t.task_spec.bpmn_id
-            t.internal_data["event_value"] = PAST
-        self.workflow.refresh_timers()
-        self.step()
-
-    def send(self, event: BpmnEvent) -> None:
-        """Deliver a message event to this workflow."""
-        self.workflow.send_event(event)
-        self.step()
-
-    def messages(self, name: str) -> list[BpmnEvent]:
-        """Return the thrown, uncaught messages with this name."""
-        return [e for e in self.thrown if e.event_definition.name == name]
-
-    def lanes(self, ids: Iterable[str]) -> set[str]:
-        """Return the lanes of the named ready tasks."""
-        return {self.task(i).task_spec.lane for i in ids}
+    @property
+    def status(self) -> str:
+        return self.row.status
 
     @property
     def completed(self) -> bool:
-        return self.workflow.completed
+        return self.status == "completed"
 
+    @property
+    def case_ref(self) -> str | None:
+        return self.row.case_ref
 
-def _has(form_field, constraint: str) -> bool:
-    return any(v.name == constraint for v in form_field.validation)
+    @property
+    def data(self) -> dict:
+        """Return the instance's current data as the engine shows it."""
+        with clock.frozen(self.world.now):
+            return self.world.engine.show(self.id).data
 
+    def tasks(self, bpmn_id: str | None = None) -> list[HumanTask]:
+        """Return the open human-task rows of this instance."""
+        query = select(HumanTask).where(HumanTask.instance_id == self.id, HumanTask.status.in_(OPEN))
+        if bpmn_id is not None:
+            query = query.where(HumanTask.element_id == bpmn_id)
+        with self.world.db.reading() as session:
+            return list(session.scalars(query.order_by(HumanTask.element_id, HumanTask.id)))
 
-def _default(form_field):
-    if form_field.type == "boolean":
-        return str(form_field.default_value).lower() == "true"
-    if form_field.type == "long" and form_field.default_value:
-        return int(form_field.default_value)
-    return form_field.default_value or None
+    def ready(self) -> list[str]:
+        """Return the ids of the open human tasks, sorted."""
+        return [t.element_id for t in self.tasks()]
 
+    def task(self, bpmn_id: str) -> HumanTask:
+        """Return the single open human task with this id."""
+        found = self.tasks(bpmn_id)
+        assert len(found) == 1, f"{bpmn_id} not open; open: {self.ready()}"
+        return found[0]
 
-def submit(task_spec, data: dict) -> dict:
-    """Check `data` against the task's form and add every unsent field the way kimflow's forms do."""
-    fields = {f.id: f for f in task_spec.form.fields}
-    unknown = set(data) - set(fields)
-    assert not unknown, f"{task_spec.bpmn_id} has no form fields {unknown}"
-    clean = dict(data)
-    for fid, form_field in fields.items():
-        if _has(form_field, "readonly"):
-            assert fid not in data, f"{fid} is read-only"
-            continue
-        clean.setdefault(fid, _default(form_field))
-        if _has(form_field, "required"):
-            assert clean[fid] is not None, f"{task_spec.bpmn_id}: {fid} is required"
-        if form_field.type == "enum" and clean[fid] is not None:
-            assert clean[fid] in {o.id for o in form_field.options}, f"{fid}: {clean[fid]!r}"
-    return clean
+    def offices(self, ids: Iterable[str]) -> set[str]:
+        """Return the offices (lanes) of the named open tasks."""
+        return {t.office for i in ids for t in self.tasks(i)}
 
+    def complete(self, bpmn_id: str, **data) -> None:
+        """Fill in the task's form with `data` (only fields it has, none read-only) and complete it."""
+        human = self.task(bpmn_id)
+        form, _ = self.world.engine.task_form(human.id)
+        assert form is not None, bpmn_id
+        fields = {f.id: f for f in form.fields}
+        unknown = set(data) - set(fields)
+        assert not unknown, f"{bpmn_id} has no form fields {unknown}"
+        readonly = {k for k in data if fields[k].readonly}
+        assert not readonly, f"{bpmn_id}: {readonly} are read-only"
+        self.world.step(lambda e: e.complete(human.id, actor=SYSTEM, data=data))
 
-def message(name: str, payload=None, result_var: str | None = None) -> BpmnEvent:
-    """Build a Camunda-style message event as another instance (or the engine) would send it."""
-    from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+    def send(self, name: str, payload: dict | None = None) -> None:
+        """Deliver a message to this instance (narrowed by its case or business key)."""
+        row = self.row
+        narrowing = {"case_ref": row.case_ref} if row.case_ref else {"business_key": row.business_key}
+        ids = self.world.step(lambda e: e.correlate(name, actor=SYSTEM, payload=payload, **narrowing))
+        assert ids == [self.id], ids
 
-    return BpmnEvent(MessageEventDefinition(name), payload={"payload": payload, "result_var": result_var})
+    def jobs(self) -> list[Job]:
+        """Return this instance's pending timer jobs."""
+        return [j for j in self.world.pending_jobs() if j.instance_id == self.id]
 
+    def waiting_timers(self) -> list[str]:
+        """Return the elements of the pending timer jobs, sorted."""
+        return sorted(j.element_id for j in self.jobs())
 
-class _DecisionTask:
-    """The little a DMN engine needs from a task: data and a workflow with a script engine."""
+    def timer_value(self, bpmn_id: str) -> dt.datetime:
+        """Return the due time of the pending timer job of this element."""
+        [due] = [j.due_at for j in self.jobs() if j.element_id == bpmn_id]
+        return due
 
-    def __init__(self, data: dict):
-        self.data = data
-        self.workflow = type("W", (), {"script_engine": script_engine()})()
+    def timer_date(self, bpmn_id: str) -> str:
+        """Return the due date (ISO) of the pending timer job of this element."""
+        return self.timer_value(bpmn_id).date().isoformat()
 
+    def fire(self, *bpmn_ids: str) -> None:
+        """Let the worker fire the named timers at their due time."""
+        jobs = [j for j in self.jobs() if j.element_id in bpmn_ids]
+        assert {j.element_id for j in jobs} == set(bpmn_ids), f"waiting: {self.waiting_timers()}"
+        self.world.fire(jobs)
 
-def decide(p: CamundaParser, decision_id: str, **data) -> dict:
-    """Evaluate one decision table against `data` and return its outputs."""
-    return p.get_engine(decision_id, None).result(_DecisionTask(data))
-
-
-def matching_rules(p: CamundaParser, decision_id: str, **data) -> int:
-    """Return how many rules of the table match `data` (UNIQUE tables must match exactly one)."""
-    engine = p.get_engine(decision_id, None)
-    task = _DecisionTask(data)
-    policy, engine.decision_table.hit_policy = engine.decision_table.hit_policy, "COLLECT"
-    try:
-        return len(engine.decide(task))
-    finally:
-        engine.decision_table.hit_policy = policy
+    def children(self, process_id: str) -> list[Run]:
+        """Return the instances of `process_id` that belong to this instance's case."""
+        return [Run(self.world, r.id) for r in self.world.instances(process_id) if r.case_ref == self.case_ref]

@@ -1,10 +1,14 @@
-"""The DMN tables decide as DOMAIN.md describes, and UNIQUE tables match exactly one rule."""
+"""The DMN tables decide as DOMAIN.md describes, and UNIQUE tables match exactly one rule, on kimflow's DMN path."""
 
 import datetime as dt
 
 import pytest
 
-from .runner import decide, matching_rules
+from engine.store.models import DefinitionVersion
+from workflows.library import library_files
+
+from .decisions import decide, matching_rules
+from .runner import START, World
 
 INDICATION = dict(
     other_case_management=False,
@@ -28,14 +32,14 @@ INDICATION = dict(
         ({"other_case_management": True, "standard_services_failing": True}, "standard_service"),
     ],
 )
-def test_indication(bpmn_parser, changes, expected):
+def test_indication(changes, expected):
     data = {**INDICATION, **changes}
-    assert decide(bpmn_parser, "indication", **data)["indication"] == expected
-    assert matching_rules(bpmn_parser, "indication", **data) == 1
+    assert decide("indication", **data)["indication"] == expected
+    assert matching_rules("indication", **data) == 1
 
 
 def _in_days(days: int) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+    return (START.date() + dt.timedelta(days=days)).isoformat()
 
 
 @pytest.mark.parametrize(
@@ -50,10 +54,10 @@ def _in_days(days: int) -> str:
         (None, "normal", 30),
     ],
 )
-def test_deadline_within_14_days_is_high_and_within_30_days_medium(bpmn_parser, expiry, urgency, priority):
-    result = decide(bpmn_parser, "urgency", residence_expiry=expiry)
+def test_deadline_within_14_days_is_high_and_within_30_days_medium(expiry, urgency, priority):
+    result = decide("urgency", residence_expiry=expiry)
     assert (result["urgency"], result["case_priority"]) == (urgency, priority)
-    assert matching_rules(bpmn_parser, "urgency", residence_expiry=expiry) == 1
+    assert matching_rules("urgency", residence_expiry=expiry) == 1
 
 
 @pytest.mark.parametrize(
@@ -67,18 +71,18 @@ def test_deadline_within_14_days_is_high_and_within_30_days_medium(bpmn_parser, 
         ("naturalised", "P3Y"),
     ],
 )
-def test_every_closure_reason_has_a_retention_period(bpmn_parser, reason, period):
-    assert decide(bpmn_parser, "retention_period", closure_reason=reason)["retention_period"] == period
+def test_every_closure_reason_has_a_retention_period(reason, period):
+    assert decide("retention_period", closure_reason=reason)["retention_period"] == period
 
 
 TRANSFER = dict(service_date="2026-11-24", household_size=3, protected_members=3, able_to_work=True)
 
 
 @pytest.mark.parametrize("ptype", ["asylum_16a", "refugee_3", "subsidiary_4", "deportation_ban_60"])
-def test_every_protection_type_moves_an_able_person_to_the_jobcenter(bpmn_parser, ptype):
-    result = decide(bpmn_parser, "transfer_date", protection_type=ptype, **TRANSFER)
+def test_every_protection_type_moves_an_able_person_to_the_jobcenter(ptype):
+    result = decide("transfer_date", protection_type=ptype, **TRANSFER)
     assert result["target_office"] == "jobcenter"
-    assert matching_rules(bpmn_parser, "transfer_date", protection_type=ptype, **TRANSFER) == 1
+    assert matching_rules("transfer_date", protection_type=ptype, **TRANSFER) == 1
 
 
 @pytest.mark.parametrize(
@@ -90,10 +94,10 @@ def test_every_protection_type_moves_an_able_person_to_the_jobcenter(bpmn_parser
     ],
 )
 def test_asylblg_ends_with_the_month_of_service_and_sgb_ii_starts_next_month(
-    bpmn_parser, service, asylblg_end, start, appeal_end
+    service, asylblg_end, start, appeal_end
 ):
     data = {**TRANSFER, "service_date": service, "protection_type": "subsidiary_4"}
-    result = decide(bpmn_parser, "transfer_date", **data)
+    result = decide("transfer_date", **data)
     assert (result["asylblg_end"], result["benefit_start"], result["appeal_end"]) == (
         asylblg_end,
         start,
@@ -101,9 +105,9 @@ def test_asylblg_ends_with_the_month_of_service_and_sgb_ii_starts_next_month(
     )
 
 
-def test_person_unable_to_work_goes_to_sgb_xii(bpmn_parser):
+def test_person_unable_to_work_goes_to_sgb_xii():
     result = decide(
-        bpmn_parser, "transfer_date", protection_type="refugee_3", **{**TRANSFER, "able_to_work": False}
+        "transfer_date", protection_type="refugee_3", **{**TRANSFER, "able_to_work": False}
     )
     assert result["target_office"] == "sgb12"
 
@@ -121,11 +125,11 @@ AGENCY = dict(safe_country_work_ban=False, employment_type="employment", residen
         ({"safe_country_work_ban": True, "residence_months": 60}, True, False),
     ],
 )
-def test_agency_consent(bpmn_parser, changes, ban, needed):
+def test_agency_consent(changes, ban, needed):
     data = {**AGENCY, **changes}
-    result = decide(bpmn_parser, "agency_consent", **data)
+    result = decide("agency_consent", **data)
     assert (result["work_ban"], result["consent_needed"]) == (ban, needed)
-    assert matching_rules(bpmn_parser, "agency_consent", **data) == 1
+    assert matching_rules("agency_consent", **data) == 1
 
 
 TOLERATION = dict(
@@ -153,12 +157,12 @@ TOLERATION = dict(
         ({"convictions": True}, False),
     ],
 )
-def test_employment_toleration_60d(bpmn_parser, changes, eligible):
+def test_employment_toleration_60d(changes, eligible):
     data = {**TOLERATION, **changes}
-    result = decide(bpmn_parser, "employment_toleration", **data)
+    result = decide("employment_toleration", **data)
     assert result["toleration_eligible"] is eligible
     assert (result["toleration_duration"] == "P30M") is eligible
-    assert matching_rules(bpmn_parser, "employment_toleration", **data) == 1
+    assert matching_rules("employment_toleration", **data) == 1
 
 
 NATURALISATION = dict(
@@ -191,18 +195,56 @@ NATURALISATION = dict(
         ({"residence_basis": "protection"}, True, ""),
     ],
 )
-def test_naturalisation_quick_check_since_june_2024(bpmn_parser, changes, eligible, missing):
+def test_naturalisation_quick_check_since_june_2024(changes, eligible, missing):
     data = {**NATURALISATION, **changes}
-    result = decide(bpmn_parser, "naturalisation_eligibility", **data)
+    result = decide("naturalisation_eligibility", **data)
     assert (result["eligible"], result["first_missing_item"]) == (eligible, missing)
-    assert matching_rules(bpmn_parser, "naturalisation_eligibility", **data) == 1
+    assert matching_rules("naturalisation_eligibility", **data) == 1
 
 
-def test_missing_items_lists_every_unmet_requirement(bpmn_parser):
+def test_missing_items_lists_every_unmet_requirement():
     data = {**NATURALISATION, "lawful_residence_months": 59, "german_level": "a2", "self_supporting": False}
-    result = decide(bpmn_parser, "naturalisation_missing_items", **data)
+    result = decide("naturalisation_missing_items", **data)
     assert result["missing_items"] == [
         "fünf Jahre rechtmäßiger Aufenthalt",
         "Deutschkenntnisse B1",
         "Lebensunterhalt ohne SGB II/XII",
     ]
+
+
+def test_every_table_is_deployed_as_a_decision_version_with_its_source(db):
+    world = World.deployed(db, redeploy=True)
+    tables = {name[:-4]: text.decode() for name, text in library_files().items() if name.endswith(".dmn")}
+    with world.db.reading() as session:
+        rows = {r.process_id: r for r in session.query(DefinitionVersion).filter_by(kind="decision")}
+    assert sorted(rows) == sorted(tables)
+    assert all(rows[d].files[f"{d}.dmn"] == text for d, text in tables.items())
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected", "next_task"),
+    [
+        ({"problem_area_count": 1}, "short_advice", "short_advice"),
+        ({"other_case_management": True, "standard_services_failing": True}, "standard_service",
+         "refer_standard_service"),
+        ({"standard_services_failing": True}, "case_management", "record_consent"),
+    ],
+)
+def test_the_case_business_rule_task_decides_the_indication_from_the_referral(world, changes, expected, next_task):
+    from .test_kim_case import REFERRAL, new_case
+
+    run = new_case(world)
+    run.complete("record_referral", **{**REFERRAL, **INDICATION, **changes})
+    assert (run.data["indication"], run.ready()) == (expected, [next_task])
+
+
+@pytest.mark.parametrize(("days", "urgency"), [(10, "high"), (20, "medium"), (90, "normal")])
+def test_the_case_business_rule_task_sets_the_urgency_from_the_permit_expiry(world, days, urgency):
+    from .test_kim_case import CONSENT, REFERRAL, in_days, new_case
+
+    run = new_case(world)
+    run.complete("record_referral", **REFERRAL)
+    run.complete("record_consent", **CONSENT)
+    run.complete("assessment", residence_title="duldung", residence_expiry=in_days(world, days),
+                 benefits_type="asylblg")
+    assert run.data["urgency"] == urgency

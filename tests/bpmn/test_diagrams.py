@@ -5,7 +5,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .runner import BPMN_DIR
+from engine.bpmn import dialect
+from engine.store.models import DefinitionVersion
+
+from .runner import BPMN_DIR, World
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -105,8 +108,21 @@ def test_user_tasks_have_german_forms_and_no_reserved_ids(path):
 
 
 def test_engine_dialect_accepts_the_whole_bundle():
-    dialect = pytest.importorskip("engine.bpmn.dialect")
     files = {p.name: p.read_bytes() for p in sorted(BPMN_DIR.glob("*.bpmn")) + sorted(BPMN_DIR.glob("*.dmn"))}
     bundle = dialect.parse_bundle(files, known_offices=OFFICES)
     assert sorted(bundle.process_ids) == ["benefit_transfer", "kim_case", "naturalisation", "work_permit"]
     assert bundle.warnings == []
+
+
+def test_engine_deploys_every_process_of_the_library_once_with_its_message_starts(db):
+    world = World.deployed(db, redeploy=True)
+    with world.db.reading() as session:
+        rows = {r.process_id: r for r in session.query(DefinitionVersion).filter_by(kind="process")}
+    library = {p: rows[p] for p in ("benefit_transfer", "kim_case", "naturalisation", "work_permit")}
+    assert {p: r.version for p, r in library.items()} == dict.fromkeys(library, 1)
+    assert {p: r.message_starts for p, r in library.items()} == {
+        "benefit_transfer": ["bamf_decision_served"],
+        "kim_case": [],
+        "naturalisation": ["naturalisation_requested"],
+        "work_permit": ["work_permit_requested"],
+    }

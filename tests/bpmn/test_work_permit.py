@@ -1,6 +1,6 @@
-"""The work permit process walks every branch on bare SpiffWorkflow."""
+"""The work permit process walks every branch through kimflow: database, worker and correlation."""
 
-from .runner import Run, message
+from .runner import Run, World
 
 OFFER = dict(
     employer_name="Bäckerei Schmitz",
@@ -14,24 +14,24 @@ CHECK = dict(residence_title="aufenthaltsgestattung", residence_months=20, ident
 PERMIT = dict(permit_issued_date="2026-12-20", permit_valid_until="2027-12-31")
 
 
-def checked(offer=None, **check) -> Run:
+def checked(world: World, offer=None, **check) -> Run:
     """Return a work permit request whose application the ABH has checked."""
-    run = Run("work_permit")
-    run.send(message("work_permit_requested", {"case_municipality": "dormagen"}, "request_message"))
+    [run] = world.correlate("work_permit_requested", {"case_municipality": "dormagen"}, business_key="WP-1")
+    assert run.data["request_message"] == {"case_municipality": "dormagen"}
     run.complete("record_offer", **{**OFFER, **(offer or {})})
-    assert run.lanes(["check_application"]) == {"Ausländerbehörde (abh)"}
+    assert run.offices(["check_application"]) == {"abh"}
     run.complete("check_application", **{**CHECK, **check})
     return run
 
 
-def test_short_stay_employment_needs_agency_consent():
-    run = checked()
+def test_short_stay_employment_needs_agency_consent(world):
+    run = checked(world)
     assert run.data["consent_needed"] is True
     assert run.ready() == ["request_agency"]
 
 
-def test_agency_silence_for_two_weeks_counts_as_consent():
-    run = checked()
+def test_agency_silence_for_two_weeks_counts_as_consent(world):
+    run = checked(world)
     run.complete("request_agency", agency_request_date="2026-12-01")
     assert run.waiting_timers() == ["gw_agency"]
     run.fire("gw_agency")
@@ -40,43 +40,44 @@ def test_agency_silence_for_two_weeks_counts_as_consent():
     assert run.completed
 
 
-def test_agency_consent_in_time_leads_to_the_permit():
-    run = checked()
+def test_agency_consent_in_time_leads_to_the_permit(world):
+    run = checked(world)
     run.complete("request_agency", agency_request_date="2026-12-01")
-    run.send(message("agency_consent_response", {"consent": "granted"}, "agency_response"))
+    run.send("agency_consent_response", {"consent": "granted"})
     run.complete("record_agency_answer", agency_consent="granted")
     assert run.ready() == ["issue_permit"]
 
 
-def test_agency_refusal_ends_in_rejection():
-    run = checked()
+def test_agency_refusal_ends_in_rejection(world):
+    run = checked(world)
     run.complete("request_agency", agency_request_date="2026-12-01")
-    run.send(message("agency_consent_response", {"consent": "refused"}, "agency_response"))
+    run.send("agency_consent_response", {"consent": "refused"})
     run.complete("record_agency_answer", agency_consent="refused")
     run.complete("reject_agency_refusal", rejection_date="2026-12-20")
     assert run.completed
 
 
-def test_vocational_training_is_permitted_without_agency():
-    run = checked(offer={"employment_type": "vocational_training"})
+def test_vocational_training_is_permitted_without_agency(world):
+    run = checked(world, offer={"employment_type": "vocational_training"})
     assert run.data["consent_needed"] is False
     assert run.ready() == ["issue_permit"]
 
 
-def test_four_years_stay_makes_employment_consent_free():
-    run = checked(residence_months=48)
+def test_four_years_stay_makes_employment_consent_free(world):
+    run = checked(world, residence_months=48)
     assert run.ready() == ["issue_permit"]
 
 
-def test_safe_country_work_ban_ends_in_rejection():
-    run = checked(safe_country_work_ban=True)
+def test_safe_country_work_ban_ends_in_rejection(world):
+    run = checked(world, safe_country_work_ban=True)
     assert run.ready() == ["reject_work_ban"]
     run.complete("reject_work_ban", rejection_date="2026-12-20")
     assert run.completed
 
 
-def test_tolerated_person_gets_the_60d_check_before_the_permit():
+def test_tolerated_person_gets_the_60d_check_before_the_permit(world):
     run = checked(
+        world,
         residence_title="duldung",
         residence_months=50,
         toleration_months=14,
@@ -91,7 +92,7 @@ def test_tolerated_person_gets_the_60d_check_before_the_permit():
     assert run.completed
 
 
-def test_tolerated_person_with_short_toleration_is_not_eligible_for_60d():
-    run = checked(residence_title="duldung", residence_months=10, toleration_months=6)
+def test_tolerated_person_with_short_toleration_is_not_eligible_for_60d(world):
+    run = checked(world, residence_title="duldung", residence_months=10, toleration_months=6)
     assert run.data["toleration_eligible"] is False
     assert run.data["toleration_reason"] == "Duldung besteht noch keine 12 Monate"

@@ -1,1 +1,46 @@
-"""kimflow's generic BPM engine around SpiffWorkflow."""
+"""kimflow's generic BPM engine around SpiffWorkflow: the public API for the web layer and workflows.
+
+Layers, from the top (each imports only layers below it; enforced by import-linter in pyproject.toml):
+read -> service | identity -> runtime | store -> bpmn -> core.
+"""
+
+from engine import cli
+from engine.bpmn.forms import Form, FormField
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.errors import (
+    DefinitionError,
+    FormErrors,
+    KimflowError,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    TaskAlreadyCompleted,
+)
+from engine.core.localtime import LOCAL_TIME, german_date
+from engine.identity import org
+from engine.identity.accounts import AccountError, verify_password
+from engine.identity.models import ROLES
+from engine.read import heatmap, inbox, lists, monitoring
+from engine.read.form_catalogue import display_value, field_catalogue
+from engine.read.inbox import InboxFilter
+from engine.runtime.scenarios import FileReport, ScenarioFileError, run_file, scenario_paths
+from engine.service import task_rule
+from engine.service.designer import Designer, defined_id, scenario_from, valid_id
+from engine.service.drafts import DraftConflict, DraftInput
+from engine.service.engine import InstanceView, ProcessEngine
+from engine.service.registry import Extensions, InstanceContext, PeriodicTask, ServiceCall
+from engine.service.task_rule import available_to
+from engine.store import audit
+from engine.store.db import Database
+from engine.store.models import AuditEvent, DefinitionVersion, HumanTask, ProcessInstance
+
+__all__ = [
+    "LOCAL_TIME", "ROLES", "AccountError", "Actor", "AuditEvent", "Database", "DefinitionError",
+    "DefinitionVersion", "Designer", "DraftConflict", "DraftInput", "Extensions", "FileReport", "Form",
+    "FormErrors", "FormField", "HumanTask", "InboxFilter", "InstanceContext", "InstanceView", "KimflowError",
+    "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
+    "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
+    "defined_id", "display_value", "field_catalogue", "german_date", "heatmap", "inbox", "lists", "monitoring",
+    "org", "run_file", "scenario_from", "scenario_paths", "task_rule", "valid_id", "verify_password",
+]

@@ -6,10 +6,7 @@ from dataclasses import dataclass
 
 from flask_login import UserMixin
 
-from engine.core import clock
-from engine.core.actors import Actor
-from engine.core.errors import NotFound
-from engine.identity import org
+from engine import Actor, NotFound, clock, org
 from web.security import services
 
 

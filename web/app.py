@@ -14,8 +14,7 @@ from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine.service.engine import ProcessEngine
-from engine.store.db import Database
+from engine import Database, ProcessEngine
 from web import config as web_config
 from web import i18n
 from web.auth.throttle import LoginThrottle

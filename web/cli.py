@@ -5,8 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from engine.cli import Plugin, run
-from engine.service.registry import Extensions
+from engine import Extensions, cli
 
 # Each module adds its subcommands with `register(subparsers)`; a module not written yet is skipped.
 COMMAND_MODULES = ("workflows.commands", "web.commands", "web.designer_commands")
@@ -21,7 +20,7 @@ def kim_extensions() -> Extensions:
     return build_extensions()
 
 
-def plugin() -> Plugin:
+def plugin() -> cli.Plugin:
     """Wire workflows' extensions and the web commands into the engine's CLI."""
     commands = []
     for name in COMMAND_MODULES:
@@ -32,8 +31,8 @@ def plugin() -> Plugin:
                 raise
             continue
         commands.append(module.register)
-    return Plugin(extensions=kim_extensions, commands=commands)
+    return cli.Plugin(extensions=kim_extensions, commands=commands)
 
 
 def main() -> None:
-    sys.exit(run(plugin=plugin()))
+    sys.exit(cli.run(plugin=plugin()))

@@ -6,7 +6,7 @@ import argparse
 import json
 from collections.abc import Callable
 
-from engine.service.engine import ProcessEngine
+from engine import ProcessEngine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
 
 def cmd_notify(args: argparse.Namespace, engine: ProcessEngine) -> int:
     """Send the due notifications once and print how many went out."""
-    from engine.core import clock
+    from engine import clock
     from web import config, notifications
 
     settings = notifications.MailSettings.from_config(config.from_environment())

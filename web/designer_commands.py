@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from engine.runtime.scenarios import FileReport, run_file, scenario_paths
+from engine import FileReport, run_file, scenario_paths
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -15,13 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.core import clock
-from engine.core.localtime import LOCAL_TIME, german_date
-from engine.read import inbox as inbox_queries
-from engine.service import task_rule
-from engine.store import audit
-from engine.store.db import Database
-from engine.store.models import AuditEvent, HumanTask
+from engine import LOCAL_TIME, AuditEvent, Database, HumanTask, audit, clock, german_date, task_rule
+from engine import inbox as inbox_queries
 
 ACTION = "notification_sent"
 LOOKBACK = dt.timedelta(days=14)

@@ -14,10 +14,7 @@ from typing import Any, NoReturn, TypeVar
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 
-from engine.core.actors import Actor
-from engine.service.engine import ProcessEngine
-from engine.store import audit
-from engine.store.db import Database
+from engine import Actor, Database, ProcessEngine, audit
 
 ROLES = ("staff", "manager", "designer", "admin")
 ACCESS_ATTR = "kimflow_access"

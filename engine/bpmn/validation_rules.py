@@ -8,9 +8,9 @@ from collections.abc import Collection, Iterator
 from lxml import etree
 
 from engine.bpmn.parser import office_of_lane
+from engine.bpmn.script_policy import check_script
 from engine.bpmn.validation_lint import lint_document
 from engine.core.errors import Problem
-from engine.runtime.sandbox import check_script
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"

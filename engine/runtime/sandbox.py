@@ -25,7 +25,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.runtime.sandbox_policy import (
+from engine.bpmn.script_policy import (
     CATCHABLE_EXCEPTIONS,
     FORBIDDEN_CALLS,
     GUARDED_OPERATORS,

@@ -2,21 +2,21 @@
 
 Format of `<diagram>.scenarios.json` (all keys but "scenarios" optional)::
 
-    {"process": "kim_case",                      # process id (default: the first executable process)
-     "files": ["kim_case.bpmn", "indication.dmn"],  # bundle, relative to this file (default: every
+    {"process": "application",                   # process id (default: the first executable process)
+     "files": ["application.bpmn", "eligibility.dmn"],  # bundle, relative to this file (default: every
                                                  # .bpmn/.dmn in the same folder)
      "scenarios": [
-       {"name": "Kurzberatung ohne Einwilligung",
-        "start": {"municipality": "Neuss"},       # data the instance starts with
-        "tasks": {"record_referral": {...},       # form inputs per user task id; a list = one per visit
+       {"name": "Rejected without documents",
+        "start": {"area": "north"},               # data the instance starts with
+        "tasks": {"record_request": {...},        # form inputs per user task id; a list = one per visit
                   "review": [{...}, {...}]},
-        "decisions": {"decide_indication": {...}},  # data set right before a business rule task
+        "decisions": {"rule_eligibility": {...}},  # data set right before a business rule task
         "services": {"send_mail": {"sent": true}},  # simulated result of a service task
-        "messages": [{"name": "bamf_decision", "payload": {...}}],  # delivered in order when awaited
+        "messages": [{"name": "documents_received", "payload": {...}}],  # delivered in order when awaited
         "timers": ["reminder_timer"],             # timer events that fire when they wait
-        "expect": {"completed": true, "end_event": "end_short_advice",
-                   "waiting_at": ["assessment"], "path_includes": ["consent"],
-                   "path_excludes": ["plan"], "data": {"indication": "short_advice"}}}]}
+        "expect": {"completed": true, "end_event": "end_declined",
+                   "waiting_at": ["check"], "path_includes": ["review"],
+                   "path_excludes": ["approve"], "data": {"eligible": false}}}]}
 """
 
 from __future__ import annotations

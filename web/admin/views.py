@@ -8,9 +8,7 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.core.errors import KimflowError, NotFound
-from engine.identity import org
-from engine.identity.models import ROLES
+from engine import ROLES, KimflowError, NotFound, org
 from web.admin import bp
 from web.security import current_actor, roles_required, services
 

@@ -9,8 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from engine.identity import org
-from engine.identity.accounts import AccountError, verify_password
+from engine import AccountError, org, verify_password
 from web.accounts import session_user
 from web.auth import bp
 from web.security import current_actor, login_required, public, record, services

@@ -6,10 +6,16 @@ from typing import Any
 
 from flask import jsonify, request
 
-from engine.core.errors import DefinitionError, KimflowError, NotFound, Problem
-from engine.runtime.scenarios import ScenarioFileError
-from engine.service.designer import scenario_from
-from engine.service.drafts import DraftConflict, DraftInput
+from engine import (
+    DefinitionError,
+    DraftConflict,
+    DraftInput,
+    KimflowError,
+    NotFound,
+    Problem,
+    ScenarioFileError,
+    scenario_from,
+)
 from web.designer import bp
 from web.designer.common import checked_kind, designer, suffix
 from web.security import current_actor, roles_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from engine.service.designer import Designer
+from engine import Designer
 from web.security import services
 
 KINDS = ("process", "decision")

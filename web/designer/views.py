@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from engine.core.errors import DefinitionError, KimflowError, NotFound
-from engine.service.designer import defined_id, valid_id
-from engine.service.drafts import DraftInput
+from engine import DefinitionError, DraftInput, KimflowError, NotFound, defined_id, valid_id
 from web.designer import bp
 from web.designer.common import checked_kind, designer, suffix
 from web.designer.templates_new import new_bpmn, new_dmn

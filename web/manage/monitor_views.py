@@ -6,10 +6,7 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from engine.core import clock
-from engine.core.errors import KimflowError, NotFound
-from engine.identity import org
-from engine.read import monitoring
+from engine import KimflowError, NotFound, clock, monitoring, org
 from web.manage import MANAGERS, bp
 from web.security import current_actor, roles_required, services
 

@@ -6,9 +6,7 @@ import datetime as dt
 
 from flask import Response, abort, render_template, request
 
-from engine.core import clock
-from engine.core.errors import NotFound
-from engine.read import heatmap
+from engine import NotFound, clock, heatmap
 from web.manage import MANAGERS, bp
 from web.security import record, roles_required, services
 from workflows.steering import labels as report_labels

@@ -7,9 +7,7 @@ import datetime as dt
 from flask import abort
 from flask_babel import lazy_gettext as _l
 
-from engine.core import clock
-from engine.core.errors import NotFound
-from engine.read.form_catalogue import display_value, field_catalogue
+from engine import NotFound, clock, display_value, field_catalogue
 from web.i18n import date_text
 from web.security import current_actor, services
 from workflows.cases.visibility import CaseView, visible_case

@@ -8,8 +8,7 @@ from urllib.parse import quote
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.core import clock
-from engine.core.errors import KimflowError, NotFound
+from engine import KimflowError, NotFound, clock
 from web.security import current_actor, deny, roles_required, services
 from web.staff import bp, case_access, timeline
 from web.staff.uploads import UploadRefused, check_upload

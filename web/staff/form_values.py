@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from engine.bpmn.forms import Form, FormField
+from engine import Form, FormField
 from web.i18n import date_text
 
 INPUT_TYPES = {"string": "text", "long": "number", "date": "date"}

@@ -8,12 +8,9 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.core import clock
-from engine.core.errors import KimflowError, NotFound, PermissionDenied
-from engine.identity import org
-from engine.read import inbox as inbox_queries
-from engine.read import lists as queries
-from engine.read.inbox import InboxFilter
+from engine import InboxFilter, KimflowError, NotFound, PermissionDenied, clock, org
+from engine import inbox as inbox_queries
+from engine import lists as queries
 from web.security import current_actor, record, roles_required, services
 from web.staff import bp
 

@@ -7,12 +7,19 @@ import re
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.core.errors import FormErrors, KimflowError, NotFound, TaskAlreadyCompleted
-from engine.identity import org
-from engine.read import inbox as inbox_queries
-from engine.service.task_rule import available_to
-from engine.store import audit
-from engine.store.models import DefinitionVersion, HumanTask, ProcessInstance
+from engine import (
+    DefinitionVersion,
+    FormErrors,
+    HumanTask,
+    KimflowError,
+    NotFound,
+    ProcessInstance,
+    TaskAlreadyCompleted,
+    audit,
+    available_to,
+    org,
+)
+from engine import inbox as inbox_queries
 from web.security import current_actor, deny, record, roles_required, services
 from web.staff import bp, case_access
 from web.staff.form_values import rendered_fields, submitted_values

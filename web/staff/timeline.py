@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.core.actors import Actor
-from engine.store.models import HumanTask
+from engine import Actor, HumanTask
 from workflows.cases.timeline import TimelineEntry, case_timeline
 
 

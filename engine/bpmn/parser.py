@@ -15,9 +15,9 @@ from SpiffWorkflow.camunda.parser.task_spec import (
     CamundaTaskParser,
     UserTaskParser,
 )
-from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.bpmn.business_rules import BUSINESS_RULE_TASK, DecisionSupport
 from engine.bpmn.messages import EVENT_PARSERS as MESSAGE_EVENT_PARSERS
 
 # Key in task_spec.extensions (serialized with the spec) under which kimflow keeps its own facts.
@@ -97,7 +97,7 @@ class KimflowBusinessRuleTaskParser(_KimflowExtensions, BusinessRuleTaskParser):
         return node.get(f"{{{CAMUNDA_MODEL_NS}}}decisionRef")
 
 
-class KimflowParser(CamundaParser):
+class KimflowParser(DecisionSupport, CamundaParser):
     """The one parser kimflow executes diagrams with."""
 
     OVERRIDE_PARSER_CLASSES = {
@@ -105,7 +105,7 @@ class KimflowParser(CamundaParser):
         full_tag("userTask"): (KimflowUserTaskParser, UserTask),
         full_tag("manualTask"): (KimflowTaskParser, ManualTask),
         full_tag("serviceTask"): (KimflowTaskParser, ServiceTask),
-        full_tag("businessRuleTask"): (KimflowBusinessRuleTaskParser, BusinessRuleTask),
+        full_tag("businessRuleTask"): (KimflowBusinessRuleTaskParser, BUSINESS_RULE_TASK),
         # kimflow's message semantics (engine/messages.py): dict payloads merged into the catcher's data.
         **{full_tag(tag): (parser, CamundaParser.OVERRIDE_PARSER_CLASSES[full_tag(tag)][1])
            for tag, parser in MESSAGE_EVENT_PARSERS.items()},

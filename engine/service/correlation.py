@@ -88,6 +88,9 @@ class Correlator:
             if not isinstance(definition, MessageEventDefinition):
                 continue
             payload = event.payload if isinstance(event.payload, dict) else {"payload": event.payload}
-            delivery = Delivery(definition.name, dict(payload), dict(event.correlations or {}), None, source.case_ref,
-                                exclude=source.id, hops=hops)
+            # A thrown message stays within its case; without one, within its business key: an instance
+            # outside any case must not reach every waiting instance of the library.
+            business_key = None if source.case_ref else source.business_key
+            delivery = Delivery(definition.name, dict(payload), dict(event.correlations or {}), business_key,
+                                source.case_ref, exclude=source.id, hops=hops)
             self.correlate(session, delivery, actor)

@@ -139,3 +139,14 @@ def test_a_message_triggers_a_non_interrupting_event_subprocess(engine, system, 
     with db.reading() as session:
         elements = sorted(t.element_id for t in queries.open_tasks(session, instance_id=instance_id))
     assert elements == ["after", "assess"]
+
+
+def test_a_message_thrown_outside_any_case_reaches_only_its_business_key(engine, system):
+    catcher = build("catcher", [("start", "s"), ("msg_catch", "wait", "ping"), ("end", "e")],
+                    [("s", "wait"), ("wait", "e")])
+    thrower = build("thrower", [("start", "s"), ("msg_end", "e", "ping")], [("s", "e")])
+    engine.deploy({"catcher.bpmn": catcher, "thrower.bpmn": thrower}, actor=system)
+    mine = engine.start("catcher", actor=system, business_key="A-1")
+    other = engine.start("catcher", actor=system, business_key="B-2")
+    engine.start("thrower", actor=system, business_key="A-1")
+    assert (engine.show(mine).status, engine.show(other).status) == ("completed", "running")

@@ -21,7 +21,7 @@ from engine.core.localtime import LOCAL_TIME, german_date
 from engine.identity import org
 from engine.identity.accounts import AccountError, verify_password
 from engine.identity.models import ROLES
-from engine.read import heatmap, inbox, lists, monitoring
+from engine.read import health, heatmap, inbox, lists, monitoring
 from engine.read.form_catalogue import display_value, field_catalogue
 from engine.read.inbox import InboxFilter
 from engine.runtime.scenarios import FileReport, ScenarioFileError, run_file, scenario_paths
@@ -41,6 +41,6 @@ __all__ = [
     "FormErrors", "FormField", "HumanTask", "InboxFilter", "InstanceContext", "InstanceView", "KimflowError",
     "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
     "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
-    "defined_id", "display_value", "field_catalogue", "german_date", "heatmap", "inbox", "lists", "monitoring",
+    "defined_id", "display_value", "field_catalogue", "german_date", "health", "heatmap", "inbox", "lists", "monitoring",
     "org", "run_file", "scenario_from", "scenario_paths", "task_rule", "valid_id", "verify_password",
 ]

@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import Database, ProcessEngine
 from web import config as web_config
-from web import i18n
+from web import i18n, logging_setup, ops
 from web.auth.throttle import LoginThrottle
 from web.security import Services, guard_every_route
 
@@ -52,6 +52,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     guard_every_route(app)
     _init_headers(app)
     _register_blueprints(app)
+    ops.init_app(app)
+    logging_setup.init_app(app)
     return app
 
 

@@ -1,0 +1,91 @@
+"""Operational read side: readiness (database, schema, worker) and the figures monitoring scrapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from engine.store import heartbeat
+from engine.store.db import Database
+from engine.store.migrate import alembic_config
+from engine.store.models import HumanTask, Incident, Job
+
+OPEN_STATES = ("open", "claimed")
+
+
+@dataclass
+class Readiness:
+    """Whether this process can serve: each check's verdict and a short reason when it fails."""
+
+    checks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        return all(verdict == "ok" for verdict in self.checks.values())
+
+
+def readiness(db: Database, *, now: dt.datetime, extra_migrations: Sequence[Path] = (),
+              max_heartbeat_age: dt.timedelta | None = dt.timedelta(minutes=2)) -> Readiness:
+    """Check that the database answers, its schema is at every head and a worker beat recently."""
+    result = Readiness()
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except Exception as err:  # noqa: BLE001 - any driver error means "not ready", said in one word
+        result.checks["database"] = f"unreachable: {type(err).__name__}"
+        return result
+    result.checks["database"] = "ok"
+    expected = set(ScriptDirectory.from_config(alembic_config(extra_migrations)).get_heads())
+    result.checks["schema"] = "ok" if current == expected else f"behind: missing {sorted(expected - current)}"
+    if max_heartbeat_age is not None:
+        with db.reading() as session:
+            last = heartbeat.latest(session)
+        if last is None:
+            result.checks["worker"] = "no heartbeat yet"
+        elif now - last > max_heartbeat_age:
+            result.checks["worker"] = f"last heartbeat {int((now - last).total_seconds())} s ago"
+        else:
+            result.checks["worker"] = "ok"
+    return result
+
+
+def beat(db: Database, worker: str, now: dt.datetime) -> None:
+    """Stamp the heartbeat of `worker` in a transaction of its own."""
+    with db.unit_of_work() as session:
+        heartbeat.beat(session, worker, now)
+
+
+@dataclass
+class Figures:
+    """What monitoring shows: open tasks per office and unit, overdue tasks, jobs and incidents."""
+
+    open_tasks: dict[tuple[str, str, str], int]  # (office, unit, status) -> count
+    overdue_tasks: int
+    job_lag_seconds: float  # how late the oldest due pending job is
+    jobs_pending: int
+    jobs_failed: int
+    incidents_open: int
+
+
+def figures(session: Session, now: dt.datetime) -> Figures:
+    """Return the operational figures at `now` (aggregates only: no names, no case data)."""
+    rows = session.execute(select(HumanTask.office, HumanTask.unit, HumanTask.status, func.count())
+                           .where(HumanTask.status.in_(OPEN_STATES))
+                           .group_by(HumanTask.office, HumanTask.unit, HumanTask.status)).all()
+    open_tasks = {(office or "", unit or "", status): count for office, unit, status, count in rows}
+    overdue = session.scalar(select(func.count()).select_from(HumanTask)
+                             .where(HumanTask.status.in_(OPEN_STATES), HumanTask.due_at < now)) or 0
+    oldest_due = session.scalar(select(func.min(Job.due_at)).where(Job.status == "pending", Job.due_at <= now))
+    pending = session.scalar(select(func.count()).select_from(Job).where(Job.status == "pending")) or 0
+    failed = session.scalar(select(func.count()).select_from(Job).where(Job.status == "failed")) or 0
+    incidents = session.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))) or 0
+    lag = (now - oldest_due).total_seconds() if oldest_due is not None else 0.0
+    return Figures(open_tasks, overdue, lag, pending, failed, incidents)

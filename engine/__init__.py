@@ -41,6 +41,6 @@ __all__ = [
     "FormErrors", "FormField", "HumanTask", "InboxFilter", "InstanceContext", "InstanceView", "KimflowError",
     "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
     "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
-    "defined_id", "display_value", "field_catalogue", "german_date", "health", "heatmap", "inbox", "lists", "monitoring",
-    "org", "run_file", "scenario_from", "scenario_paths", "task_rule", "valid_id", "verify_password",
+    "defined_id", "display_value", "field_catalogue", "german_date", "health", "heatmap", "inbox", "lists",
+    "monitoring", "org", "run_file", "scenario_from", "scenario_paths", "task_rule", "valid_id", "verify_password",
 ]

@@ -115,7 +115,7 @@ def test_case_lists_filter_with_the_same_rules(db, case_ref):
     consent(db, other, "jobcenter", ["stammdaten"])
     with db.reading() as session:
         def refs(username):
-            return set(session.scalars(visible_case_refs(who(db, username), NOW)))
+            return set(session.scalars(visible_case_refs(session, who(db, username), NOW)))
         assert (refs("cm.kaarst"), refs("cm.neuss"), refs("jc"), refs("soz")) == (
             {case_ref}, {other}, {other}, set())
         assert refs("coord") == {case_ref, other}

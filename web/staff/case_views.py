@@ -34,12 +34,20 @@ def case_file(case_ref: str):
             "deadlines": cases.list_deadlines(session, case_ref) if view.full or view.sees("aufenthalt") else [],
             "tasks": tasks,
             "entries": timeline.entries(session, case_ref, actor, full=view.full),
-            "notes": cases.list_notes(session, case_ref),
-            "documents": cases.list_documents(session, case_ref),
+            "notes": cases.list_notes(session, case_ref) if view.file_released else [],
+            "documents": cases.list_documents(session, case_ref) if view.file_released else [],
         }
     return render_template("staff/case.html", view=view, fields=case_access.display_fields(view),
                            manages=case_access.manages(view), categories=CATEGORIES,
                            category_labels=case_access.CATEGORY_LABELS, today=dt.date.today(), **context)
+
+
+def _released_file(case_ref: str):
+    """Return the case view if notes and documents are released to the user; otherwise an audited 404."""
+    view = case_access.case_or_404(case_ref)
+    if not view.file_released:
+        deny("case_file_not_released", case_ref=case_ref)
+    return view
 
 
 def _back_to_case(case_ref: str):
@@ -53,7 +61,7 @@ def _back_to_case(case_ref: str):
 @roles_required(*STAFF)
 def add_note(case_ref: str):
     """Add a comment to the case."""
-    case_access.case_or_404(case_ref)
+    _released_file(case_ref)
     text = request.form.get("text", "").strip()
     if not text:
         flash(_("Bitte einen Kommentar eingeben."), "error")
@@ -68,7 +76,7 @@ def add_note(case_ref: str):
 @roles_required(*STAFF)
 def upload(case_ref: str):
     """Store an uploaded PDF or image with its checksum."""
-    case_access.case_or_404(case_ref)
+    _released_file(case_ref)
     file = request.files.get("datei")
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     content = file.stream.read(limit + 1) if file else b""
@@ -87,7 +95,7 @@ def upload(case_ref: str):
 @roles_required(*STAFF)
 def download(case_ref: str, document_id: int):
     """Send a document of the case (audited)."""
-    case_access.case_or_404(case_ref)
+    _released_file(case_ref)
     try:
         with services().db.unit_of_work() as session:
             document = cases.get_document(session, case_ref, document_id, actor=current_actor().name)

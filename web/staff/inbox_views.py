@@ -13,9 +13,11 @@ from engine import inbox as inbox_queries
 from engine import lists as queries
 from web.security import current_actor, record, roles_required, services
 from web.staff import bp
+from workflows.cases.people import NeedToKnowPeople
 
 STAFF = ("staff", "admin")
 VIEW_SLUGS = {"meine": "mine", "gruppe": "group", "erledigt": "done"}
+MAX_PAGE = 10_000  # an offset beyond this overflows nothing and shows an empty page
 
 
 @bp.route("/")
@@ -48,9 +50,15 @@ def _filter_from_args(view: str) -> InboxFilter:
 
 def _page_number() -> int:
     try:
-        return max(1, int(request.args.get("seite", "1")))
+        return min(MAX_PAGE, max(1, int(request.args.get("seite", "1"))))
     except ValueError:
         return 1
+
+
+def _directory(session, actor, now: dt.datetime) -> NeedToKnowPeople | None:
+    """Return the person directory narrowed to the cases whose names the user may see."""
+    people = services().engine.extensions.people
+    return NeedToKnowPeople(people, session, actor, now) if people is not None else None
 
 
 @bp.route("/aufgaben", defaults={"slug": "meine"})
@@ -62,8 +70,8 @@ def inbox(slug: str):
     flt = _filter_from_args(view)
     size = current_app.config["INBOX_PAGE_SIZE"]
     page_no = _page_number()
-    directory = services().engine.extensions.people
     with services().db.reading() as session:
+        directory = _directory(session, actor, now)
         page = inbox_queries.inbox(session, view, actor, flt, now=now, limit=size, offset=(page_no - 1) * size,
                                    directory=directory)
         badges = {view: _badge(n) for view, n in inbox_queries.counts(session, actor).items()}

@@ -109,7 +109,7 @@ def _side_panel(human: HumanTask) -> dict:
         process_name = inbox_queries.process_names(session).get(human.process_id, human.process_id)
     case = case_access.summary(human.case_ref) if human.case_ref else None
     notes, documents = [], []
-    if case is not None:
+    if case is not None and case.file_released:  # a task alone releases no notes or documents
         with services().db.reading() as session:
             notes, documents = cases.list_notes(session, case.case_ref), cases.list_documents(session, case.case_ref)
     return {"history": history, "colleagues": colleagues, "process_name": process_name, "case": case,

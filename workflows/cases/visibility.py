@@ -12,19 +12,24 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import NotFound
-from engine.core.localtime import local_date
-from engine.identity.models import DISTRICT_WIDE, Responsibility
 from engine.identity.org import resolve_unit
 from engine.service import task_rule
 from engine.store import audit
 from engine.store.models import HumanTask
-from workflows.cases.consent import basis_label, released_categories, valid_consents
-from workflows.cases.models import CATEGORIES, Case, Consent
+from workflows.cases.consent import basis_label, released_categories
+from workflows.cases.models import CATEGORIES, Case
+from workflows.cases.responsibility import (
+    consented_clause,
+    covering_consents,
+    responsible_clause,
+    responsible_units,
+    unit_offices,
+)
 from workflows.catalogue import CASE_MANAGEMENT, COORDINATION
 
 FULL_ACCESS_OFFICES = frozenset({COORDINATION})
-TASK_STATES = ("open", "claimed", "completed")
 FULL_BASES = ("administration", "case coordination", "case management")
+TASK_BASIS = "legal basis: task"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,11 @@ class CaseView:
     def sees(self, category: str) -> bool:
         return category in self.categories
 
+    @property
+    def file_released(self) -> bool:
+        """Tell whether notes and documents may be shown: full access or a consent/legal basis, not a task alone."""
+        return self.full or self.basis != TASK_BASIS
+
 
 def _category_fields(case: Case) -> dict[str, dict[str, Any]]:
     profile = case.profile or {}
@@ -56,11 +66,17 @@ def _category_fields(case: Case) -> dict[str, dict[str, Any]]:
     return fields
 
 
-def _has_task(session: Session, case_ref: str, actor: Actor) -> bool:
-    mine = or_(task_rule.available_clause(actor), HumanTask.claimed_by == actor.name,
-               HumanTask.completed_by == actor.name)
-    return bool(session.scalar(select(exists().where(HumanTask.case_ref == case_ref,
-                                                     HumanTask.status.in_(TASK_STATES), mine))))
+def _has_task(session: Session, case: Case, actor: Actor) -> bool:
+    """Tell whether the actor has an open task in the case, or completed one for a unit still responsible."""
+    open_mine = or_(task_rule.available_clause(actor), HumanTask.claimed_by == actor.name)
+    if session.scalar(select(exists().where(HumanTask.case_ref == case.case_ref,
+                                            HumanTask.status.in_(task_rule.OPEN_STATES), open_mine))):
+        return True
+    done = set(session.scalars(select(HumanTask.unit).where(
+        HumanTask.case_ref == case.case_ref, HumanTask.status == task_rule.COMPLETED,
+        HumanTask.completed_by == actor.name, HumanTask.unit.is_not(None))))
+    # After a move the unit that did the work is no longer responsible: its access moves with the case.
+    return bool(done & set(responsible_units(session, case.area, done & actor.units)))
 
 
 def _full_access(session: Session, case: Case, actor: Actor) -> str | None:
@@ -76,10 +92,10 @@ def _access(session: Session, case: Case, actor: Actor, now: dt.datetime) -> tup
     full = _full_access(session, case, actor)
     if full is not None:
         return full, set(CATEGORIES)
-    rows = valid_consents(session, case.case_ref, actor.offices, now)
+    rows = covering_consents(session, case, actor.units, now)
     bases = [basis_label(r) for r in rows]
-    if _has_task(session, case.case_ref, actor):
-        bases.append("legal basis: task")
+    if _has_task(session, case, actor):
+        bases.append(TASK_BASIS)
     if not bases:
         return None
     return ", ".join(bases), set().union(*(released_categories(r) for r in rows))
@@ -113,21 +129,28 @@ def visible_case(session: Session, case_ref: str, actor: Actor, now: dt.datetime
                     frozenset(categories), tuple(c for c in CATEGORIES if c not in categories), full, fields)
 
 
-def visible_case_refs(actor: Actor, now: dt.datetime | None = None) -> Select:
-    """Return a query of the case_refs `actor` may open, for case lists to filter on (same rules)."""
+def visible_case_refs(session: Session, actor: Actor, now: dt.datetime | None = None) -> Select:
+    """Return a query of the case_refs `actor` may open, for case lists and searches (same rules)."""
     query = select(Case.case_ref)
     if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
         return query
-    today = local_date(now or clock.now())
-    managed = select(Responsibility.area).where(Responsibility.office == CASE_MANAGEMENT,
-                                                Responsibility.unit_code.in_(list(actor.units)))
-    exact = select(Responsibility.area).where(Responsibility.office == CASE_MANAGEMENT)
-    district = exists().where(Responsibility.office == CASE_MANAGEMENT, Responsibility.area == DISTRICT_WIDE,
-                              Responsibility.unit_code.in_(list(actor.units))) & Case.area.not_in(exact)
-    consented = select(Consent.case_ref).where(
-        Consent.office.in_(list(actor.offices)), Consent.revoked_at.is_(None), Consent.valid_from <= today,
-        or_(Consent.valid_until.is_(None), Consent.valid_until >= today))
-    tasks = select(HumanTask.case_ref).where(HumanTask.status.in_(TASK_STATES), or_(
-        task_rule.available_clause(actor), HumanTask.claimed_by == actor.name, HumanTask.completed_by == actor.name))
-    return query.where(or_(Case.area.in_(managed), district, Case.case_ref.in_(consented),
-                           Case.case_ref.in_(tasks)))
+    now = now or clock.now()
+    units = unit_offices(session, actor.units)
+    managed = {u: o for u, o in units.items() if o == CASE_MANAGEMENT}
+    open_tasks = select(HumanTask.case_ref).where(HumanTask.status.in_(task_rule.OPEN_STATES), or_(
+        task_rule.available_clause(actor), HumanTask.claimed_by == actor.name))
+    done = [responsible_clause(office, unit) & exists().where(
+        HumanTask.case_ref == Case.case_ref, HumanTask.status == task_rule.COMPLETED,
+        HumanTask.completed_by == actor.name, HumanTask.unit == unit) for unit, office in sorted(units.items())]
+    return query.where(or_(*(responsible_clause(o, u) for u, o in managed.items()), consented_clause(units, now),
+                           Case.case_ref.in_(open_tasks), *done))
+
+
+def named_case_refs(session: Session, actor: Actor, now: dt.datetime | None = None) -> Select:
+    """Return a query of the case_refs whose person's name the actor may see (inbox names and name search)."""
+    query = select(Case.case_ref)
+    if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
+        return query
+    units = unit_offices(session, actor.units)
+    managed = [responsible_clause(o, u) for u, o in units.items() if o == CASE_MANAGEMENT]
+    return query.where(or_(*managed, consented_clause(units, now or clock.now(), "stammdaten")))

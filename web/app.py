@@ -34,6 +34,7 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the kimflow web app: config, engine, sign-in, CSRF, translations, headers, blueprints."""
+    from web import errors
     from web.cli import kim_extensions
 
     app = Flask(__name__)
@@ -49,6 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     _init_login(app)
     _init_session_expiry(app)  # before the guard, so an idle session is signed out rather than refused
+    errors.init_app(app)
     guard_every_route(app)
     _init_headers(app)
     _register_blueprints(app)

@@ -28,6 +28,17 @@ LABELS = {
 }
 
 
+KINDS = {
+    "UserTask": "Aufgabe", "ManualTask": "Aufgabe", "ServiceTask": "Automatischer Schritt",
+    "ScriptTask": "Skript", "BusinessRuleTask": "Entscheidung", "SendTask": "Nachricht senden",
+    "ReceiveTask": "Nachricht empfangen", "ExclusiveGateway": "Verzweigung", "ParallelGateway": "Parallelisierung",
+    "InclusiveGateway": "Verzweigung (mehrere Wege)", "EventBasedGateway": "Warten auf ein Ereignis",
+    "StartEvent": "Start", "EndEvent": "Ende", "IntermediateCatchEvent": "Zwischenereignis",
+    "IntermediateThrowEvent": "Zwischenereignis", "BoundaryEvent": "Randereignis (Frist, Nachricht)",
+    "SubWorkflowTask": "Teilprozess", "CallActivity": "Aufgerufener Prozess", "SequenceFlow": "Verbindung",
+}
+
+
 @dataclass
 class DiffEntry:
     """One element of the diagram and what happened to it."""
@@ -37,8 +48,13 @@ class DiffEntry:
     kind: str
     details: list[str] = field(default_factory=list)
 
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, "Element")
+
     def as_dict(self) -> dict:
-        return {"element_id": self.element_id, "name": self.name, "kind": self.kind, "details": self.details}
+        return {"element_id": self.element_id, "name": self.name, "kind": self.kind, "kind_label": self.kind_label,
+                "details": self.details}
 
 
 @dataclass
@@ -84,38 +100,51 @@ def diff_versions(old_files: Mapping[str, str], new_files: Mapping[str, str], pr
     for name, spec in new_subs.items():
         if name in old_subs:
             _diff_specs(old_subs[name], spec, result)
-    _diff_flows(_flows(old_files), _flows(new_files), result)
+    _diff_flows(_flows(old_files, process_id), _flows(new_files, process_id), result)
     return result
 
 
-def _flows(files: Mapping[str, str]) -> dict[str, tuple[str, str, str, str]]:
-    flows = {}
+def _process_element(files: Mapping[str, str], process_id: str):
     for name, text in files.items():
         if not name.endswith(".bpmn"):
             continue
         root = parse_xml(text.encode() if isinstance(text, str) else text, name)
-        for flow in root.iter(f"{BPMN}sequenceFlow"):
-            condition = flow.find(f"{BPMN}conditionExpression")
-            text_of = (condition.text or "").strip() if condition is not None else ""
-            flows[flow.get("id")] = (flow.get("name") or "", flow.get("sourceRef") or "",
-                                     flow.get("targetRef") or "", text_of)
+        for process in root.iter(f"{BPMN}process"):
+            if process.get("id") == process_id:
+                return process
+    return None
+
+
+def _flows(files: Mapping[str, str], process_id: str) -> dict[str, tuple[str, str, str, str]]:
+    """Return the sequence flows of this one process (and its embedded subprocesses), named for people."""
+    process = _process_element(files, process_id)
+    if process is None:
+        return {}
+    names = {node.get("id"): node.get("name") or node.get("id") for node in process.iter() if node.get("id")}
+    flows = {}
+    for flow in process.iter(f"{BPMN}sequenceFlow"):
+        condition = flow.find(f"{BPMN}conditionExpression")
+        text_of = (condition.text or "").strip() if condition is not None else ""
+        source, target = flow.get("sourceRef") or "", flow.get("targetRef") or ""
+        label = flow.get("name") or f"Fluss von »{names.get(source, source)}« nach »{names.get(target, target)}«"
+        flows[flow.get("id")] = (label, source, target, text_of)
     return flows
 
 
 def _diff_flows(old: dict, new: dict, result: VersionDiff) -> None:
     for flow_id, (name, *_rest) in new.items():
         if flow_id not in old:
-            result.added.append(DiffEntry(flow_id, name or flow_id, "SequenceFlow"))
+            result.added.append(DiffEntry(flow_id, name, "SequenceFlow"))
     for flow_id, (name, *_rest) in old.items():
         if flow_id not in new:
-            result.removed.append(DiffEntry(flow_id, name or flow_id, "SequenceFlow"))
+            result.removed.append(DiffEntry(flow_id, name, "SequenceFlow"))
     for flow_id, values in new.items():
         before = old.get(flow_id)
         if before is None or before == values:
             continue
         details = [LABELS[key] for key, a, b in zip(("bpmn_name", "source", "target", "condition"), before, values,
                                                     strict=True) if a != b]
-        result.changed.append(DiffEntry(flow_id, values[0] or flow_id, "SequenceFlow", details))
+        result.changed.append(DiffEntry(flow_id, values[0], "SequenceFlow", details))
 
 
 __all__ = ["DiffEntry", "VersionDiff", "diff_versions"]

@@ -40,3 +40,17 @@ def test_a_deleted_task_is_removed():
                                                 'targetRef="end_small" />', '')
     diff = _diff(new.replace("<bpmn:flowNodeRef>wait</bpmn:flowNodeRef>", ""))
     assert {e.element_id for e in diff.removed} == {"wait", "f_timeout"}
+
+
+def test_flows_of_other_processes_in_the_bundle_are_not_part_of_the_diff():
+    other = fixture_files("two_tasks.bpmn")["two_tasks.bpmn"].decode().replace('id="two_tasks"', 'id="andere"') \
+        .replace('<bpmn:sequenceFlow id="', '<bpmn:sequenceFlow id="o_').replace('default="', 'default="o_')
+    diff = diff_versions({"p.bpmn": OLD, "q.bpmn": other}, {"p.bpmn": OLD}, "two_tasks")
+    assert diff.empty
+
+
+def test_an_unnamed_flow_is_described_by_the_steps_it_connects_and_kinds_are_german():
+    diff = _diff(OLD.replace('<bpmn:sequenceFlow id="f2" sourceRef="record" targetRef="gw" />', INSERT))
+    added = {e.element_id: e for e in diff.added}
+    assert added["f2b"].name.startswith("Fluss von »Prüfen« nach")
+    assert added["check"].kind_label == "Aufgabe" and added["f2b"].kind_label == "Verbindung"

@@ -1,8 +1,15 @@
-"""Shared fixtures: one database per test run (SQLite file or a private PostgreSQL database), emptied per test."""
+"""Shared fixtures: one database per test run (SQLite file or a private PostgreSQL database), emptied per test.
+
+Under pytest-xdist every worker is its own run: its own SQLite file (its own basetemp) or its own uniquely named
+PostgreSQL database. Password hashes are made with minimal argon2 parameters for the whole run (see
+`cheap_password_hashes`), and tests that need the Camunda corpus in ../shared fail under CI when it is missing.
+"""
 
 from __future__ import annotations
 
+import copy
 import os
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -10,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from engine.core.actors import Actor
+from engine.identity import accounts
 from engine.service.engine import ProcessEngine
 from engine.service.registry import Extensions
 from engine.store.db import Base, Database
@@ -28,6 +36,71 @@ def _corpus() -> Path:
 
 
 CORPUS = _corpus()
+# Minimal argon2id parameters for tests (the library's minimum memory is 8 KiB per lane). They differ from the
+# 1024 KiB some tests hash with on purpose, so "hashes of other parameters are upgraded at login" still upgrades.
+TEST_HASH_COST = {"time_cost": 1, "memory_cost": 8}
+
+
+def in_ci() -> bool:
+    """Tell whether the tests run in CI (CI set to anything but empty, 0, false or no)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_corpus() -> Path:
+    """Return the Camunda example corpus; skip the test when it is missing, but fail it under CI."""
+    if CORPUS.is_dir():
+        return CORPUS
+    message = (f"Camunda example corpus missing at {CORPUS} (expected in ../shared/corpora beside the checkout "
+               "or at $KIMFLOW_CORPUS)")
+    if in_ci():
+        pytest.fail(message + "; in CI the corpus tests must run, not skip", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The Camunda example corpus (skipped outside CI when missing, failing under CI)."""
+    return require_corpus()
+
+
+def _needs_corpus(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    return ("corpus" in getattr(item, "fixturenames", ()) or item.get_closest_marker("corpus") is not None
+            or getattr(module, "CORPUS", None) is CORPUS)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """Under CI, a corpus test skipped for want of the corpus (its module's skipif) fails instead."""
+    try:
+        return (yield)
+    except pytest.skip.Exception:
+        if in_ci() and _needs_corpus(item):
+            require_corpus()  # fails when the corpus is missing; otherwise the skip had another reason
+        raise
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "corpus: needs the Camunda example corpus in ../shared (fails under CI "
+                                       "when it is missing)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Hash and verify passwords with minimal argon2 parameters for the whole run (production: the defaults).
+
+    The dummy hash that unknown usernames are verified against is made cheap as well, so that a wrong username
+    costs as little as a wrong password here, just as both cost the same in production.
+    """
+    with accounts.hash_cost(**TEST_HASH_COST):
+        dummy = getattr(accounts, "_DUMMY_HASH", None)
+        if dummy is not None:
+            accounts._DUMMY_HASH = accounts.hash_password("kimflow-no-such-user")
+        try:
+            yield
+        finally:
+            if dummy is not None:
+                accounts._DUMMY_HASH = dummy
 
 
 def _postgres_url() -> str | None:
@@ -35,27 +108,107 @@ def _postgres_url() -> str | None:
     return url if url.startswith("postgresql") else None
 
 
+class RunDatabase:
+    """This run's (this xdist worker's) database, plus seeded templates that can be copied over it per test.
+
+    A template is the migrated schema with something expensive seeded once (the KIM library deployed, the web
+    scenario walked); `restore` copies it over the run's database, so each test still starts from its own copy.
+    SQLite: template files, copied in with SQLite's backup API (safe with WAL and with open pooled connections).
+    PostgreSQL: template databases; the run's database is dropped and re-created from the template (same name).
+    """
+
+    def __init__(self, server: str | None, directory: Path):
+        self.server, self.directory = server, directory
+        self.templates: dict[str, tuple[str, object]] = {}  # name -> (url, what the seed returned)
+        if server is None:
+            self.name = "kimflow"
+            self.url = self._sqlite_url(self.name)
+            self.admin = None
+        else:
+            self.name = f"kimflow_test_{uuid.uuid4().hex[:10]}"
+            self.admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1),
+                                       isolation_level="AUTOCOMMIT")
+            self.url = server.rsplit("/", 1)[0] + "/" + self.name
+        self._create(self.name, self.url)
+
+    def _sqlite_url(self, name: str) -> str:
+        return f"sqlite:///{self.directory / (name + '.db')}"
+
+    def _create(self, name: str, url: str) -> None:
+        if self.admin is not None:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        database = Database(url)
+        database.create_all([KIM_MIGRATIONS])
+        database.engine.dispose()
+
+    def _template(self, name: str, seed) -> tuple[str, object]:
+        if name not in self.templates:
+            template = f"{self.name}_tpl_{name}"
+            url = self._sqlite_url(template) if self.admin is None else self.url.rsplit("/", 1)[0] + "/" + template
+            self._create(template, url)
+            database = Database(url)
+            try:
+                result = seed(database)
+            finally:
+                database.engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
+            self.templates[name] = (url, result)
+        return self.templates[name]
+
+    def restore(self, name: str, seed, *open_databases: Database):
+        """Copy template `name` (made by `seed(database)` on first use) over the run's database; return what
+        `seed` returned. `open_databases` are the test's Database objects on the run's database."""
+        url, result = self._template(name, seed)
+        if self.admin is None:
+            source = sqlite3.connect(url.removeprefix("sqlite:///"))
+            target = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+        else:
+            for database in open_databases:
+                database.engine.dispose()
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE "{self.name}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{url.rsplit("/", 1)[1]}"'))
+        return copy.deepcopy(result)  # each test its own, as if it had seeded itself
+
+    def drop(self) -> None:
+        if self.admin is None:
+            return
+        with self.admin.connect() as conn:
+            for name in [self.name, *(f"{self.name}_tpl_{t}" for t in self.templates)]:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """Yield a fresh, migrated database URL for this test run."""
-    server = _postgres_url()
-    if server is None:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'kimflow.db'}"
-        Database(url).create_all([KIM_MIGRATIONS])
-        yield url
-        return
-    name = f"kimflow_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.rsplit("/", 1)[0] + "/" + name
-    database = Database(url)
-    database.create_all([KIM_MIGRATIONS])
-    yield url
-    database.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def run_database(tmp_path_factory) -> RunDatabase:
+    """This run's database (one per xdist worker) and its seeded templates."""
+    run = RunDatabase(_postgres_url(), tmp_path_factory.mktemp("db"))
+    yield run
+    run.drop()
+
+
+@pytest.fixture(scope="session")
+def database_url(run_database: RunDatabase) -> str:
+    """Return the URL of this run's fresh, migrated database."""
+    return run_database.url
+
+
+@pytest.fixture
+def restore_template(run_database: RunDatabase, shared_db: Database):
+    """Return restore(name, seed, *databases): the run's database becomes a copy of the seeded template `name`.
+
+    Only for a test's setup, right after `db`: the test then works on its own copy of what `seed` made once.
+    """
+
+    def restore(name: str, seed, *databases: Database):
+        return run_database.restore(name, seed, shared_db, *databases)
+
+    return restore
 
 
 @pytest.fixture(scope="session")

@@ -42,13 +42,13 @@ def live_app(db, database_url):
 
 
 @pytest.fixture
-def scene(live_app):
-    """Seed the district, the clerks and a benefit transfer waiting at the Sozialamt Neuss."""
-    from tests.web import scenario
+def scene(live_app, restore_template):
+    """The district, the clerks and a benefit transfer waiting at the Sozialamt Neuss (a copy of the template
+    the web tests share)."""
+    from tests.web.conftest import seed_scene
 
     app, _base = live_app
-    scenario.seed_people(app.extensions["kimflow"].engine)
-    return scenario.benefit_transfer_at_sozialamt(app.extensions["kimflow"].engine)
+    return restore_template("scene", seed_scene, app.extensions["kimflow"].db)
 
 
 @pytest.fixture(scope="module")

@@ -85,10 +85,21 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def scene(services):
+def seed_scene(database):
     """Seed the district, the clerks of tests.web.scenario and a benefit transfer waiting at the Sozialamt."""
+    from engine.service.engine import ProcessEngine
     from tests.web import scenario
+    from web.cli import kim_extensions
 
-    scenario.seed_people(services.engine)
-    return scenario.benefit_transfer_at_sozialamt(services.engine)
+    engine = ProcessEngine(database, kim_extensions())  # the app's engine: same extensions as create_app
+    scenario.seed_people(engine)
+    return scenario.benefit_transfer_at_sozialamt(engine)
+
+
+@pytest.fixture
+def scene(services, restore_template):
+    """The district, the clerks of tests.web.scenario and a benefit transfer waiting at the Sozialamt.
+
+    Seeded once per run into a template that is copied over the test database per test.
+    """
+    return restore_template("scene", seed_scene, services.db)

@@ -19,14 +19,21 @@ from workflows.setup import build_extensions
 SYSTEM = Actor.system_actor("test")
 
 
-@pytest.fixture
-def kim(db) -> ProcessEngine:
-    """Return an engine with the KIM extensions, the process library deployed and the district seeded."""
-    engine = ProcessEngine(db, build_extensions())
-    deploy_library(engine, actor=SYSTEM)
-    with db.unit_of_work() as session:
+def seed_kim(database) -> None:
+    """Deploy the process library and seed the district's units (once per run, into a template)."""
+    deploy_library(ProcessEngine(database, build_extensions()), actor=SYSTEM)
+    with database.unit_of_work() as session:
         seed_units(session)
-    return engine
+
+
+@pytest.fixture
+def kim(db, restore_template) -> ProcessEngine:
+    """Return an engine with the KIM extensions, the process library deployed and the district seeded.
+
+    The deployment and seeding are made once per run and copied in per test (each test gets its own copy).
+    """
+    restore_template("kim", seed_kim)
+    return ProcessEngine(db, build_extensions())
 
 
 def open_tasks(engine: ProcessEngine, case_ref: str) -> list[HumanTask]:

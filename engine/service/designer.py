@@ -21,7 +21,7 @@ from engine.service import drafts
 from engine.service.definitions import Deployed
 from engine.service.drafts import DraftInput, DraftView
 from engine.service.engine import ProcessEngine
-from engine.service.instance_migration import Candidate, MigrationReport, Migrator
+from engine.service.instance_migration import BATCHES, BatchProgress, Candidate, MigrationReport, Migrator
 from engine.store.models import DefinitionVersion, ProcessInstance
 
 _ID = re.compile(r"^[A-Za-z_][\w.-]{0,199}$")
@@ -197,6 +197,14 @@ class Designer:
             drafts.discard(session, process_id, actor=actor.name, kind=kind)
             return deployed
 
+    def running_by_version(self, process_id: str) -> dict[int, int]:
+        """Count the unfinished instances of a process per version (they stay on it after a deploy)."""
+        with self.engine.db.reading() as session:
+            rows = session.execute(select(ProcessInstance.version, func.count()).where(
+                ProcessInstance.process_id == process_id,
+                ProcessInstance.status.in_(("running", "suspended", "error"))).group_by(ProcessInstance.version))
+            return {version: count for version, count in rows}
+
     # -- testing -------------------------------------------------------------------------------
     def dry_run(self, file_name: str, xml: str, scenario: Scenario) -> DryRunResult:
         """Run a scenario in memory against the diagram and what it calls."""
@@ -234,6 +242,18 @@ class Designer:
                 to_version: int | None = None) -> MigrationReport:
         """Move the chosen instances that are safe to move."""
         return self.migrator.migrate(process_id, instance_ids, actor=actor, to_version=to_version)
+
+    def start_migration(self, process_id: str, instance_ids: list[int], *, actor: Actor) -> BatchProgress:
+        """Move the chosen instances in the background; poll migration_progress for how far it got."""
+        return self.migrator.start_batch(process_id, instance_ids, actor=actor)
+
+    @staticmethod
+    def migration_progress(batch_id: str) -> BatchProgress:
+        """Return a background migration's progress; raise NotFound for an unknown one."""
+        progress = BATCHES.get(batch_id)
+        if progress is None:
+            raise NotFound("Diese Migration ist nicht (mehr) bekannt")
+        return progress
 
 
 def scenario_from(payload: dict[str, Any], process_id: str | None) -> Scenario:

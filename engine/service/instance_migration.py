@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import logging
+import threading
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.util.diff import diff_workflow
@@ -17,9 +21,12 @@ from engine.core.errors import ConcurrentModification, KimflowError
 from engine.service.definitions import DefinitionLibrary
 from engine.service.engine import ProcessEngine
 from engine.store import audit
-from engine.store.models import DefinitionVersion, HumanTask, ProcessInstance
+from engine.store.models import DefinitionVersion, HumanTask, Job, MessageSubscription, ProcessInstance
 
 ACTIVE = ("running", "suspended", "error")
+STATUS_WORDS = {"running": "läuft", "suspended": "angehalten", "error": "gestört"}
+UNSAFE = "Die Engine kann den Verlauf dieses Vorgangs nicht sicher auf die neue Version übertragen."
+LOG = logging.getLogger(__name__)
 _STATE_WORDS = {TaskState.COMPLETED: "hat »{}« schon durchlaufen", TaskState.CANCELLED: "hat »{}« abgebrochen"}
 
 
@@ -33,15 +40,49 @@ class Candidate:
     business_key: str | None
     case_ref: str | None
     reasons: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
 
     @property
     def movable(self) -> bool:
         return not self.reasons
 
+    @property
+    def status_label(self) -> str:
+        return STATUS_WORDS.get(self.status, self.status)
+
     def as_dict(self) -> dict:
         return {"instance_id": self.instance_id, "from_version": self.from_version, "status": self.status,
                 "business_key": self.business_key, "case_ref": self.case_ref, "movable": self.movable,
-                "reasons": self.reasons}
+                "reasons": self.reasons, "steps": self.steps}
+
+
+@dataclass
+class BatchProgress:
+    """How far a background migration has got (kept in this process's memory)."""
+
+    batch_id: str
+    process_id: str
+    to_version: int
+    total: int
+    done: int = 0
+    moved: int = 0
+    finished: bool = False
+    failed: bool = False
+    refused: dict[int, list[str]] = field(default_factory=dict)
+
+    def count(self, *, moved: bool) -> None:
+        with _BATCH_LOCK:
+            self.done += 1
+            self.moved += int(moved)
+
+    def as_dict(self) -> dict:
+        return {"batch_id": self.batch_id, "total": self.total, "done": self.done, "moved": self.moved,
+                "refused": len(self.refused) if self.finished else self.done - self.moved,
+                "finished": self.finished, "failed": self.failed, "to_version": self.to_version}
+
+
+_BATCH_LOCK = threading.Lock()
+BATCHES: dict[str, BatchProgress] = {}
 
 
 @dataclass
@@ -126,18 +167,55 @@ class Migrator:
         return DefinitionLibrary.get(session, process_id, version)
 
     def plan(self, process_id: str, to_version: int | None = None) -> list[Candidate]:
-        """List every unfinished instance on an older version and whether it can move."""
+        """List every unfinished instance on an older version, its current step and whether it can move.
+
+        Instances of one version waiting at the same steps get the same verdict, so the engine checks one
+        of them in full; the move itself checks every instance again.
+        """
         with self.engine.db.reading() as session:
             target = self._target(session, process_id, to_version)
-            rows = session.scalars(select(ProcessInstance).where(
+            rows = session.execute(select(
+                ProcessInstance.id, ProcessInstance.version, ProcessInstance.status, ProcessInstance.business_key,
+                ProcessInstance.case_ref).where(
                 ProcessInstance.process_id == process_id, ProcessInstance.status.in_(ACTIVE),
-                ProcessInstance.version < target.version).order_by(ProcessInstance.id))
-            return [self._judge(session, row, target) for row in rows]
+                ProcessInstance.version < target.version).order_by(ProcessInstance.id)).all()
+            waiting = _waiting_elements(session, [row.id for row in rows])
+            names = self._step_names(session, process_id, {row.version for row in rows})
+            verdicts: dict[tuple, list[str]] = {}
+            candidates = []
+            for row in rows:
+                candidate = Candidate(row.id, row.version, row.status, row.business_key, row.case_ref)
+                elements = waiting.get(row.id, {})
+                candidate.steps = sorted({label or names.get((row.version, element), element)
+                                          for element, label in elements.items()})
+                if row.status != "running":
+                    candidate.reasons = [f"Nur laufende Vorgänge können umziehen; dieser ist "
+                                         f"{STATUS_WORDS.get(row.status, row.status)}."]
+                else:
+                    key = (row.version, frozenset(elements))
+                    if key not in verdicts:
+                        verdicts[key] = self._judge(session, session.get(ProcessInstance, row.id), target).reasons
+                    candidate.reasons = list(verdicts[key])
+                candidates.append(candidate)
+            return candidates
+
+    def _step_names(self, session: Session, process_id: str, versions: set[int]) -> dict[tuple[int, str], str]:
+        names = {}
+        for row in session.scalars(select(DefinitionVersion).where(
+                DefinitionVersion.process_id == process_id, DefinitionVersion.kind == "process",
+                DefinitionVersion.version.in_(versions))):
+            loaded = self.engine.library.load(row)
+            for spec in [loaded.spec, *loaded.subprocess_specs.values()]:
+                for task_spec in spec.task_specs.values():
+                    if task_spec.bpmn_id:
+                        names[(row.version, task_spec.bpmn_id)] = _name(task_spec)
+        return names
 
     def _judge(self, session: Session, row: ProcessInstance, target: DefinitionVersion) -> Candidate:
         candidate = Candidate(row.id, row.version, row.status, row.business_key, row.case_ref)
         if row.status != "running":
-            candidate.reasons.append(f"Nur laufende Vorgänge können umziehen (Status: {row.status}).")
+            candidate.reasons.append(f"Nur laufende Vorgänge können umziehen; dieser ist "
+                                     f"{STATUS_WORDS.get(row.status, row.status)}.")
             return candidate
         workflow = self.engine.executor.load(session, row)
         loaded = self.engine.library.load(target)
@@ -146,40 +224,66 @@ class Migrator:
             if not candidate.reasons:
                 text = self.engine.executor.serializer.dumps(workflow)
                 self.engine.executor.serializer.loads(text, loaded.spec, loaded.subprocess_specs)
-        except Exception as err:  # noqa: BLE001 - whatever fails here makes the move unsafe
-            candidate.reasons = [f"Die technische Prüfung ist fehlgeschlagen: {err}"]
+        except Exception:  # noqa: BLE001 - whatever fails here makes the move unsafe
+            LOG.warning("migration check of instance %s failed", row.id, exc_info=True)
+            candidate.reasons = [UNSAFE]
         return candidate
 
     def migrate(self, process_id: str, instance_ids: list[int], *, actor: Actor,
-                to_version: int | None = None) -> MigrationReport:
-        """Move the given instances that are safe to move; audit each move."""
+                to_version: int | None = None, progress: BatchProgress | None = None) -> MigrationReport:
+        """Move the given instances that are safe to move, one transaction each; audit each move."""
         with self.engine.db.reading() as session:
             target_version = self._target(session, process_id, to_version).version
         report = MigrationReport(target_version)
         for instance_id in instance_ids:
-            try:
-                with self.engine.db.unit_of_work() as session:
-                    reasons = self._migrate_one(session, process_id, instance_id, target_version, actor)
-            except StaleDataError:
-                reasons = [str(ConcurrentModification("Der Vorgang wurde gleichzeitig geändert; bitte erneut "
-                                                      "versuchen."))]
-            except KimflowError as err:
-                reasons = [str(err)]
+            reasons = self._migrate_guarded(process_id, instance_id, target_version, actor)
             if reasons:
                 report.refused[instance_id] = reasons
             else:
                 report.moved.append(instance_id)
+            if progress is not None:
+                progress.count(moved=not reasons)
         return report
+
+    def start_batch(self, process_id: str, instance_ids: list[int], *, actor: Actor) -> BatchProgress:
+        """Migrate in a background thread; return the progress the page polls."""
+        with self.engine.db.reading() as session:
+            target_version = self._target(session, process_id, None).version
+        progress = BatchProgress(uuid.uuid4().hex, process_id, target_version, len(instance_ids))
+        with _BATCH_LOCK:
+            BATCHES[progress.batch_id] = progress
+
+        def run() -> None:
+            try:
+                report = self.migrate(process_id, instance_ids, actor=actor, to_version=target_version,
+                                      progress=progress)
+                progress.refused = report.refused
+            except Exception:  # noqa: BLE001 - the page must learn that the batch stopped
+                LOG.exception("migration batch %s stopped", progress.batch_id)
+                progress.failed = True
+            progress.finished = True
+
+        threading.Thread(target=run, name=f"migration-{progress.batch_id[:8]}", daemon=True).start()
+        return progress
+
+    def _migrate_guarded(self, process_id: str, instance_id: int, version: int, actor: Actor) -> list[str]:
+        try:
+            with self.engine.db.unit_of_work() as session:
+                return self._migrate_one(session, process_id, instance_id, version, actor)
+        except StaleDataError:
+            return [str(ConcurrentModification("Der Vorgang wurde gleichzeitig geändert; bitte erneut versuchen."))]
+        except KimflowError as err:
+            return [str(err)]
 
     def _migrate_one(self, session: Session, process_id: str, instance_id: int, version: int,
                      actor: Actor) -> list[str]:
         row = session.get(ProcessInstance, instance_id)
         if row is None or row.process_id != process_id:
-            return [f"Vorgang {instance_id} gehört nicht zu »{process_id}«."]
+            return ["Dieser Vorgang gehört nicht zu diesem Prozess."]
         target = self._target(session, process_id, version)
         candidate = self._judge(session, row, target)
         if row.version >= version:
-            return [f"Vorgang {instance_id} ist schon auf Version {row.version}."]
+            return [f"Der Vorgang ist schon auf Version {row.version}."]
         if not candidate.movable:
             return candidate.reasons
         workflow = self.engine.executor.load(session, row)
@@ -201,3 +305,21 @@ class Migrator:
             spec = specs.get(human.id)
             if spec is not None:
                 human.element_id, human.name = spec.bpmn_id or spec.name, _name(spec)
+
+
+def _waiting_elements(session: Session, instance_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Return, per instance, the elements it waits at (open tasks by name, timers and messages by id)."""
+    waiting: dict[int, dict[str, str]] = defaultdict(dict)
+    for chunk in (instance_ids[i:i + 500] for i in range(0, len(instance_ids), 500)):
+        for instance_id, element, name in session.execute(select(
+                HumanTask.instance_id, HumanTask.element_id, HumanTask.name).where(
+                HumanTask.instance_id.in_(chunk), HumanTask.status.in_(("open", "claimed")))):
+            waiting[instance_id][element] = name
+        for instance_id, element in session.execute(select(Job.instance_id, Job.element_id).where(
+                Job.instance_id.in_(chunk), Job.status == "pending")):
+            waiting[instance_id].setdefault(element, "")
+        for instance_id, element in session.execute(select(
+                MessageSubscription.instance_id, MessageSubscription.element_id).where(
+                MessageSubscription.instance_id.in_(chunk))):
+            waiting[instance_id].setdefault(element, "")
+    return waiting

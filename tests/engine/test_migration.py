@@ -88,7 +88,7 @@ def test_suspended_instances_are_listed_but_not_movable(engine, db, system, v1):
     engine.suspend(instance, actor=system)
     engine.deploy({"two_tasks.bpmn": INSERTED}, actor=system)
     [candidate] = Migrator(engine).plan("two_tasks")
-    assert candidate.reasons == ["Nur laufende Vorgänge können umziehen (Status: suspended)."]
+    assert candidate.reasons == ["Nur laufende Vorgänge können umziehen; dieser ist angehalten."]
 
 
 def test_a_waiting_timer_keeps_its_due_time_when_its_definition_did_not_change(engine, db, system, v1):
@@ -104,3 +104,62 @@ def test_a_waiting_timer_keeps_its_due_time_when_its_definition_did_not_change(e
         assert session.scalars(select(HumanTask.element_id).where(HumanTask.instance_id == instance,
                                                                    HumanTask.status == "open")).all() == ["decide"]
     assert before == after and len(after) == 1
+
+
+def _clone(db, instance_id: int, copies: int) -> None:
+    """Copy an instance row and its open task (fast set-up for a large migration plan)."""
+    import uuid
+
+    from sqlalchemy import insert
+    from sqlalchemy.inspection import inspect
+
+    from engine.store.models import ProcessInstance
+
+    with db.unit_of_work() as session:
+        row = session.get(ProcessInstance, instance_id)
+        task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).one()
+        columns = [c.key for c in inspect(ProcessInstance).columns if c.key != "id"]
+        task_columns = [c.key for c in inspect(HumanTask).columns]
+        base = {key: getattr(row, key) for key in columns}
+        session.execute(insert(ProcessInstance), [dict(base, business_key=f"AZ-{n}") for n in range(copies)])
+        new_ids = session.scalars(select(ProcessInstance.id).where(ProcessInstance.id != instance_id)).all()
+        task_base = {key: getattr(task, key) for key in task_columns}
+        session.execute(insert(HumanTask), [dict(task_base, id=str(uuid.uuid4()), instance_id=new_id)
+                                            for new_id in new_ids])
+
+
+def test_the_plan_names_each_instances_current_step_and_explains_in_german(engine, db, system, v1):
+    at_record = engine.start("two_tasks", actor=system)
+    at_decide = _at_decide(engine, db, system)
+    engine.suspend(at_record, actor=system, reason="Rückfrage")
+    engine.deploy({"two_tasks.bpmn": WITHOUT_DECIDE}, actor=system)
+    plan = {c.instance_id: c for c in Migrator(engine).plan("two_tasks")}
+    assert plan[at_record].steps == ["Antrag erfassen"] and not plan[at_record].movable
+    assert plan[at_record].reasons == ["Nur laufende Vorgänge können umziehen; dieser ist angehalten."]
+    assert plan[at_decide].reasons and all("<" not in r and "object" not in r for r in plan[at_decide].reasons)
+
+
+def test_the_plan_for_a_thousand_instances_takes_under_a_second(engine, db, system, v1):
+    import time
+
+    _clone(db, engine.start("two_tasks", actor=system), 999)
+    engine.deploy({"two_tasks.bpmn": INSERTED}, actor=system)
+    Migrator(engine).plan("two_tasks")  # parse both versions once, as a running server has
+    started = time.perf_counter()
+    plan = Migrator(engine).plan("two_tasks")
+    elapsed = time.perf_counter() - started
+    assert len(plan) == 1000 and all(c.movable and c.steps == ["Antrag erfassen"] for c in plan)
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+
+
+def test_a_background_batch_reports_its_progress_until_finished(engine, db, system, v1):
+    import time
+
+    instances = [engine.start("two_tasks", actor=system) for _ in range(3)]
+    engine.deploy({"two_tasks.bpmn": INSERTED}, actor=system)
+    progress = Migrator(engine).start_batch("two_tasks", instances, actor=system)
+    deadline = time.monotonic() + 20
+    while not progress.finished and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert progress.as_dict()["done"] == 3 and progress.moved == 3 and not progress.failed
+    assert {engine.show(i).version for i in instances} == {2}

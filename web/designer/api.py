@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 
 from engine import (
     DefinitionError,
@@ -90,8 +90,13 @@ def validate_draft(kind: str, process_id: str):
 @bp.route("/api/<kind>/<process_id>/bereitstellen", methods=["POST"])
 @roles_required(*ROLES)
 def deploy_draft(kind: str, process_id: str):
-    """Deploy the saved draft as a new version; 422 with the problems when it has errors."""
+    """Deploy the saved draft as a new version; ask first when instances run; 422 with problems on errors."""
     kind = checked_kind(kind)
+    body = request.get_json(silent=True)
+    confirmed = isinstance(body, dict) and body.get("confirmed") is True
+    running = designer().running_by_version(process_id) if kind == "process" else {}
+    if running and not confirmed:
+        return jsonify(_running_notice(process_id, running, ask=True)), 409
     try:
         deployed = designer().deploy(process_id, actor=current_actor(), kind=kind)
     except DefinitionError as err:
@@ -99,7 +104,18 @@ def deploy_draft(kind: str, process_id: str):
                         "problems": _problems(err.problems)}), 422
     except NotFound as err:
         return jsonify({"error": str(err)}), 404
-    return jsonify({"deployed": [item.as_dict() for item in deployed]})
+    return jsonify({"deployed": [item.as_dict() for item in deployed],
+                    **(_running_notice(process_id, running, ask=False) if running else {})})
+
+
+def _running_notice(process_id: str, running: dict[int, int], *, ask: bool) -> dict:
+    total = sum(running.values())
+    versions = ", ".join(f"{count} auf Version {version}" for version, count in sorted(running.items()))
+    text = (f"{total} Vorgänge laufen auf älteren Versionen ({versions}). Sie bleiben dort, bis Sie sie migrieren."
+            + (" Trotzdem bereitstellen?" if ask else ""))
+    return {"needs_confirmation": ask, "running": total,
+            "by_version": [{"version": v, "count": n} for v, n in sorted(running.items())],
+            "message": text, "migration_url": url_for("designer.migration", process_id=process_id)}
 
 
 @bp.route("/api/process/<process_id>/probelauf", methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from engine import DefinitionError, DraftInput, KimflowError, NotFound, defined_id, valid_id
 from web.designer import bp
@@ -12,6 +12,7 @@ from web.security import current_actor, roles_required
 
 ROLES = ("designer", "admin")
 MAX_UPLOAD = 2 * 1024 * 1024
+BACKGROUND_FROM = 25  # from this many instances a migration runs in the background
 
 
 @bp.route("/")
@@ -134,18 +135,35 @@ def diff(process_id: str):
 @bp.route("/process/<process_id>/migration", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def migration(process_id: str):
-    """List instances on older versions and move the chosen ones to the newest version."""
+    """List instances on older versions with their step and verdict; move the chosen ones to the newest."""
     service = designer()
     if request.method == "POST":
         ids = [int(value) for value in request.form.getlist("instance_id") if value.isdigit()]
-        report = service.migrate(process_id, ids, actor=current_actor())
-        flash(f"{len(report.moved)} Vorgänge auf Version {report.to_version} umgezogen"
-              + (f", {len(report.refused)} nicht umgezogen." if report.refused else "."),
-              "success" if not report.refused else "warning")
+        if not ids:
+            flash("Bitte mindestens einen Vorgang auswählen.", "warning")
+        elif len(ids) >= current_app.config.get("MIGRATION_BACKGROUND_FROM", BACKGROUND_FROM):
+            batch = service.start_migration(process_id, ids, actor=current_actor())
+            return redirect(url_for("designer.migration", process_id=process_id, lauf=batch.batch_id))
+        else:
+            report = service.migrate(process_id, ids, actor=current_actor())
+            flash(f"{len(report.moved)} Vorgänge auf Version {report.to_version} umgezogen"
+                  + (f", {len(report.refused)} nicht umgezogen." if report.refused else "."),
+                  "success" if not report.refused else "warning")
         return redirect(url_for("designer.migration", process_id=process_id))
     try:
         candidates = service.migration_plan(process_id)
     except NotFound as err:
         flash(str(err), "error")
         return redirect(url_for("designer.library"))
-    return render_template("designer/migration.html", process_id=process_id, candidates=candidates)
+    return render_template("designer/migration.html", process_id=process_id, candidates=candidates,
+                           batch=request.args.get("lauf"), movable=sum(c.movable for c in candidates))
+
+
+@bp.route("/api/migration/<batch_id>")
+@roles_required(*ROLES)
+def migration_progress(batch_id: str):
+    """Return how far a background migration has got."""
+    try:
+        return jsonify(designer().migration_progress(batch_id).as_dict())
+    except NotFound as err:
+        return jsonify({"error": str(err)}), 404

@@ -158,6 +158,13 @@
     return saving.then(function (saved) {
       if (!saved) { return; }
       return post("bereitstellen", {}).then(function (result) {
+        if (result.status === 409 && result.data.needs_confirmation) {
+          if (!window.confirm(result.data.message)) { say("Nicht bereitgestellt.", "info"); return null; }
+          return post("bereitstellen", { confirmed: true });
+        }
+        return result;
+      }).then(function (result) {
+        if (!result) { return; }
         if (result.status === 422) {
           showProblems(result.data.problems);
           say(result.data.error, "error");
@@ -168,9 +175,18 @@
         state.revision = null;
         state.base = result.data.deployed.length ? result.data.deployed[0].version : state.base;
         setDraftState("Bereitgestellte Version " + state.base + " (noch kein Entwurf)");
-        say("Bereitgestellt: " + versions.join(", ") + ".", "success");
+        say("Bereitgestellt: " + versions.join(", ") + "." + (result.data.running ? " " + result.data.message : ""),
+            "success");
+        showMigrationLink(result.data.migration_url);
       });
     });
+  }
+
+  function showMigrationLink(url) {
+    var link = document.getElementById("migration-link");
+    if (!url || !link) { return; }
+    link.href = url;
+    link.hidden = false;
   }
 
   function download() {

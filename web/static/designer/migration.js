@@ -1,0 +1,35 @@
+// The migration page: select instances (none by default) and follow a background migration's progress.
+(function () {
+  "use strict";
+  var form = document.getElementById("migration-form");
+  function boxes() { return form ? Array.prototype.slice.call(form.querySelectorAll("input[name=instance_id]")) : []; }
+  function count() {
+    var label = document.getElementById("pick-count");
+    if (label) { label.textContent = boxes().filter(function (b) { return b.checked; }).length + " ausgewählt"; }
+  }
+  if (form) {
+    form.addEventListener("change", count);
+    document.getElementById("pick-movable").addEventListener("click", function () {
+      boxes().forEach(function (b) { b.checked = true; }); count();
+    });
+    document.getElementById("pick-none").addEventListener("click", function () {
+      boxes().forEach(function (b) { b.checked = false; }); count();
+    });
+  }
+  var box = document.getElementById("migration-progress");
+  if (!box) { return; }
+  var bar = document.getElementById("migration-bar");
+  var status = document.getElementById("migration-status");
+  function poll() {
+    fetch(box.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (p) {
+      if (p.error) { status.textContent = p.error; return; }
+      bar.max = p.total; bar.value = p.done;
+      status.textContent = p.done + " von " + p.total + " geprüft, " + p.moved + " auf Version " + p.to_version +
+        " umgezogen" + (p.refused ? ", " + p.refused + " nicht umgezogen" : "") + ".";
+      if (p.failed) { status.textContent += " Der Umzug wurde wegen eines Fehlers abgebrochen."; }
+      if (p.finished) { box.dataset.finished = "true"; status.textContent += " Fertig."; return; }
+      window.setTimeout(poll, 700);
+    });
+  }
+  poll();
+})();

@@ -194,7 +194,8 @@ class Migrator:
                 else:
                     key = (row.version, frozenset(elements))
                     if key not in verdicts:
-                        verdicts[key] = self._judge(session, session.get(ProcessInstance, row.id), target).reasons
+                        full = session.get_one(ProcessInstance, row.id)
+                        verdicts[key] = self._judge(session, full, target).reasons
                     candidate.reasons = list(verdicts[key])
                 candidates.append(candidate)
             return candidates
@@ -315,9 +316,10 @@ def _waiting_elements(session: Session, instance_ids: list[int]) -> dict[int, di
                 HumanTask.instance_id, HumanTask.element_id, HumanTask.name).where(
                 HumanTask.instance_id.in_(chunk), HumanTask.status.in_(("open", "claimed")))):
             waiting[instance_id][element] = name
-        for instance_id, element in session.execute(select(Job.instance_id, Job.element_id).where(
+        for job_instance, element in session.execute(select(Job.instance_id, Job.element_id).where(
                 Job.instance_id.in_(chunk), Job.status == "pending")):
-            waiting[instance_id].setdefault(element, "")
+            if job_instance is not None:
+                waiting[job_instance].setdefault(element, "")
         for instance_id, element in session.execute(select(
                 MessageSubscription.instance_id, MessageSubscription.element_id).where(
                 MessageSubscription.instance_id.in_(chunk))):

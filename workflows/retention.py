@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.bpmn.validation import analyse_bundle
@@ -35,8 +36,8 @@ from engine.runtime.sandbox import SandboxedScriptEngine
 from engine.service.definitions import DefinitionLibrary
 from engine.store import audit
 from engine.store.db import Database
-from engine.store.models import AuditEvent, HumanTask, Incident, ProcessInstance
-from workflows.cases.models import Case, CaseDocument, CaseNote, Consent
+from engine.store.models import AuditEvent, HumanTask, Incident, Job, ProcessInstance
+from workflows.cases.models import Case, CaseDocument, CaseNote, Consent, DeletionRecord
 
 if TYPE_CHECKING:
     from engine.service.engine import ProcessEngine
@@ -48,6 +49,9 @@ LEGAL_BASIS = "Löschfrist abgelaufen"
 KEEP_KEYS = frozenset({"municipality", "closure_reason", "retention_period", "retention_years"})
 PERSON_COLUMNS = ("given_name", "family_name", "birth_date", "nationality", "residence_status", "referral_source")
 RUNNING = ("running", "suspended", "error")
+ERASED = ("stammdaten", "aufenthalt", "leistungen", "gesundheit", "arbeit", "sprache", "notizen", "dokumente",
+          "einwilligungszwecke", "prozessdaten", "entwuerfe", "stoerungstexte", "geschaeftsschluessel")
+ERASED_TEXT = "[gelöscht]"
 
 
 @dataclass
@@ -73,8 +77,8 @@ class RetentionReport:
 
 def due_cases(session: Session, now: dt.datetime) -> list[Case]:
     """Return closed cases whose retention ended by `now` and that the sweep has not anonymised yet."""
-    done = exists().where(AuditEvent.case_ref == Case.case_ref, AuditEvent.action == ACTION,
-                          AuditEvent.legal_basis == LEGAL_BASIS)
+    done = exists().where(DeletionRecord.case_ref == Case.case_ref) | exists().where(
+        AuditEvent.case_ref == Case.case_ref, AuditEvent.action == ACTION, AuditEvent.legal_basis == LEGAL_BASIS)
     # A service task may have blanked the names already (anonymised_at set); the sweep still finishes the job.
     return list(session.scalars(select(Case).where(
         Case.status == "closed", Case.retention_until.is_not(None), Case.retention_until <= local_date(now),
@@ -105,9 +109,11 @@ def _anonymise_one(engine: ProcessEngine, case_ref: str, actor: str, keep: froze
     try:
         with engine.db.unit_of_work() as session:
             case = session.scalar(select(Case).where(Case.case_ref == case_ref))
-            if case is None:
+            if case is None or not _claim(session, case_ref, actor):
                 return
             scrubbed, running = anonymise_case(engine, session, case, actor=actor, keep_keys=keep)
+    except IntegrityError:
+        return  # another worker claimed the case first (its deletion record exists): nothing to do twice
     except Exception as err:  # noqa: BLE001 - one case must not stop the sweep; it is retried next time
         log.warning("retention sweep: case %s not anonymised: %s", case_ref, err)
         report.failed[case_ref] = type(err).__name__
@@ -115,6 +121,22 @@ def _anonymise_one(engine: ProcessEngine, case_ref: str, actor: str, keep: froze
     report.cases.append(case_ref)
     report.instances += scrubbed
     report.still_running.extend(running)
+
+
+def _claim(session: Session, case_ref: str, actor: str) -> bool:
+    """Write the case's deletion record first: the unique case_ref lets exactly one worker go on."""
+    if session.scalar(select(exists().where(DeletionRecord.case_ref == case_ref))):
+        return False
+    session.add(DeletionRecord(case_ref=case_ref, erased_at=clock.now(), categories=list(ERASED),
+                               legal_basis=LEGAL_BASIS, erased_by=actor))
+    session.flush()  # a concurrent claim fails here (or waits, then fails) with an integrity error
+    return True
+
+
+def deletion_records(session: Session, limit: int = 500) -> list[DeletionRecord]:
+    """Return the newest deletion records, for the data-protection officer."""
+    return list(session.scalars(select(DeletionRecord).order_by(DeletionRecord.erased_at.desc(),
+                                                                DeletionRecord.id.desc()).limit(limit)))
 
 
 def anonymise_case(engine: ProcessEngine, session: Session, case: Case, *, actor: str,
@@ -131,7 +153,10 @@ def anonymise_case(engine: ProcessEngine, session: Session, case: Case, *, actor
             (HumanTask.case_ref == case.case_ref) | HumanTask.instance_id.in_(ids))):
         human.draft = None
     for incident in session.scalars(select(Incident).where(Incident.instance_id.in_(ids))):
-        incident.data = {}
+        incident.data, incident.message = {}, ERASED_TEXT
+    for job in session.scalars(select(Job).where(Job.instance_id.in_(ids))):
+        job.payload = scrub(dict(job.payload or {}), keep_keys)
+        job.last_error = None
     case.anonymised_at = clock.now()
     # Counts and field names only: the audit log is append-only, so it must never hold personal data.
     audit.record(session, actor, ACTION, case_ref=case.case_ref, legal_basis=LEGAL_BASIS,
@@ -166,9 +191,30 @@ def _scrub_instance(engine: ProcessEngine, session: Session, row: ProcessInstanc
         wf.data = scrub(dict(wf.data), keep)
         for task in wf.tasks.values():
             task.data = scrub(dict(task.data), keep)
+            task.internal_data = _scrub_internal(dict(task.internal_data), keep)
     row.state = engine.executor.serializer.dumps(workflow)
-    row.summary = {**(row.summary or {}), "anonymised": True}
+    row.summary = {**scrub(dict(row.summary or {}), keep | {"status_before_suspend"}), "anonymised": True}
+    row.business_key = row.case_ref  # a business key may be the person's name; the case number is not
+    row.error_message = ERASED_TEXT if row.error_message else None
+    for human in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id)):
+        human.business_key = row.case_ref
     row.updated_at = clock.now()
+
+
+def _scrub_internal(data: dict[str, Any], keep: frozenset[str]) -> dict[str, Any]:
+    """Scrub the data a task keeps internally (seen message payloads); its structure and timer values stay."""
+    return {key: _scrub_internal_value(value, keep) for key, value in data.items()}
+
+
+def _scrub_internal_value(value: Any, keep: frozenset[str]) -> Any:
+    if isinstance(value, list):
+        return [_scrub_internal_value(item, keep) for item in value]
+    if isinstance(value, dict):
+        # A serialized object names its type and is walked; a plain dict is data (a message payload).
+        return _scrub_internal(value, keep) if "typename" in value else scrub(value, keep)
+    if isinstance(getattr(value, "payload", None), dict):  # a seen BpmnEvent keeps the message it carried
+        value.payload = scrub(value.payload, keep)
+    return value
 
 
 def scrub(data: dict[str, Any], keep_keys: Iterable[str] = KEEP_KEYS) -> dict[str, Any]:

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.store.db import keep_after_rollback
 from engine.store.models import AuditEvent
 
+# Keys whose values people or scripts write freely (a message may quote task data, e.g. a family name). The
+# log is append-only and outlives retention, so such a value is kept only when it is a code ("consent_revoked").
+FREE_TEXT_KEYS = frozenset({"message", "error", "reason", "text", "comment", "note", "detail", "details"})
+CODE = re.compile(r"[a-z0-9_.:-]{1,60}")
+REFUSALS = ("access_denied", "case_access_denied")
+
+
+def _without_free_text(details: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in details.items():
+        if key in FREE_TEXT_KEYS and not (value is None or isinstance(value, str) and CODE.fullmatch(value)):
+            clean[f"{key}_omitted"] = True  # the text lives in a row retention scrubs (incident, note)
+        else:
+            clean[key] = value
+    return clean
+
 
 def record(session: Session, actor: str, action: str, *, instance_id: int | None = None,
            case_ref: str | None = None, task_id: str | None = None, legal_basis: str | None = None,
            **details: Any) -> AuditEvent:
-    """Append one audit event to the session's transaction."""
+    """Append one audit event (action, actor, time, ids, codes and basis; never free text)."""
     event = AuditEvent(at=clock.now(), actor=actor, action=action, instance_id=instance_id,
-                       case_ref=case_ref, task_id=task_id, legal_basis=legal_basis, details=details)
+                       case_ref=case_ref, task_id=task_id, legal_basis=legal_basis,
+                       details=_without_free_text(details))
     session.add(event)
     return event
 
@@ -41,3 +60,20 @@ def events(session: Session, *, instance_id: int | None = None, case_ref: str | 
     if actor is not None:
         query = query.where(AuditEvent.actor == actor)
     return list(session.scalars(query))
+
+
+def refusal_bursts(session: Session, *, within: dt.timedelta = dt.timedelta(minutes=10),
+                   threshold: int = 20) -> list[tuple[str, int, dt.datetime]]:
+    """Return (actor, refusals, last) for users refused at least `threshold` times within the last `within`."""
+    since = clock.now() - within
+    rows = session.execute(select(AuditEvent.actor, func.count(), func.max(AuditEvent.at))
+                           .where(AuditEvent.action.in_(REFUSALS), AuditEvent.at >= since)
+                           .group_by(AuditEvent.actor).having(func.count() >= threshold)
+                           .order_by(func.count().desc()))
+    return [(actor, count, last) for actor, count, last in rows]
+
+
+def case_accesses(session: Session, case_ref: str, limit: int = 10_000) -> list[AuditEvent]:
+    """Return who read or changed what of a case and when, oldest first (access log for the data subject)."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_ref == case_ref)
+                                .order_by(AuditEvent.at, AuditEvent.id).limit(limit)))

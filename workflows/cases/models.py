@@ -126,3 +126,19 @@ class CaseDocument(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # lists never load the bytes
     uploaded_by: Mapped[str] = mapped_column(String(100))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DeletionRecord(Base):
+    """Proof of erasure: which categories of one case were erased, when and on which legal basis.
+
+    One row per case; its unique case_ref is also the claim that lets exactly one worker anonymise a case.
+    """
+
+    __tablename__ = "kim_deletion_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(100), unique=True)
+    erased_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    erased_by: Mapped[str] = mapped_column(String(100))

@@ -225,8 +225,9 @@ class IncidentRow:
     resolved_by: str | None
 
 
-def incident_list(session: Session, *, open_only: bool = True, limit: int = 200) -> list[IncidentRow]:
-    """Return incidents, newest first, with their instance's process and business key."""
+def incident_list(session: Session, *, open_only: bool = True, limit: int = 200, process_id: str | None = None,
+                  element_id: str | None = None, since: dt.datetime | None = None) -> list[IncidentRow]:
+    """Return incidents, newest first, with their instance's process and business key, optionally filtered."""
     query = (select(Incident.id, Incident.instance_id, ProcessInstance.process_id, ProcessInstance.version,
                     ProcessInstance.business_key, Incident.element_id, Incident.kind, Incident.message,
                     Incident.created_at, Incident.resolved_at, Incident.resolved_by)
@@ -234,7 +235,39 @@ def incident_list(session: Session, *, open_only: bool = True, limit: int = 200)
              .order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit))
     if open_only:
         query = query.where(Incident.resolved_at.is_(None))
+    if process_id:
+        query = query.where(ProcessInstance.process_id == process_id)
+    if element_id:
+        query = query.where(Incident.element_id == element_id)
+    if since is not None:
+        query = query.where(Incident.created_at >= since)
     return [IncidentRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A timer or start job that failed at least once, with its retry count."""
+
+    id: int
+    instance_id: int | None
+    process_id: str | None
+    element_id: str
+    kind: str
+    status: str
+    attempts: int
+    last_error: str | None
+    due_at: dt.datetime
+
+
+def failing_jobs(session: Session, *, process_id: str | None = None, limit: int = 200) -> list[JobRow]:
+    """Return jobs that failed for good or are being retried, most attempts first."""
+    query = (select(Job.id, Job.instance_id, Job.process_id, Job.element_id, Job.kind, Job.status, Job.attempts,
+                    Job.last_error, Job.due_at)
+             .where(or_(Job.status == "failed", and_(Job.status == "pending", Job.last_error.is_not(None))))
+             .order_by(Job.attempts.desc(), Job.id).limit(limit))
+    if process_id:
+        query = query.where(Job.process_id == process_id)
+    return [JobRow(*row) for row in session.execute(query)]
 
 
 def filter_options(session: Session) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
@@ -80,6 +81,8 @@ def act(instance_id: int, action: str):
         return redirect(url_for("manage.instance", instance_id=instance_id))
     engine, actor = services().engine, current_actor()
     try:
+        if action == "retry":
+            return _retry(instance_id, reason)
         if action in ACTIONS:
             getattr(engine, action)(instance_id, actor=actor, reason=reason)
         elif action == "set-data":
@@ -97,11 +100,40 @@ def act(instance_id: int, action: str):
     return redirect(url_for("manage.instance", instance_id=instance_id))
 
 
+def _typed(text: str) -> object:
+    """Read a corrected value as a number or true/false where it is one, else as text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, int | float | bool) else text
+
+
+def _retry(instance_id: int, reason: str):
+    """Retry, with a corrected value when the form carries one, and report what really happened."""
+    field = request.form.get("field", "").strip()
+    data = {field: _typed(request.form.get("value", ""))} if field else None
+    status = services().engine.retry(instance_id, actor=current_actor(), data=data, reason=reason)
+    if status == "error":
+        with services().db.reading() as session:
+            detail = monitoring.instance_detail(session, instance_id)
+        flash("Erneut ausgeführt, aber wieder fehlgeschlagen: " + (detail.error_message or "ohne Meldung"), "error")
+    else:
+        flash("Erneut ausgeführt: der Vorgang läuft wieder." if status == "running"
+              else f"Erneut ausgeführt: der Vorgang ist {STATUSES.get(status, status)}.", "success")
+    return redirect(url_for("manage.instance", instance_id=instance_id))
+
+
 @bp.get("/incidents")
 @roles_required(*MANAGERS)
 def incidents():
-    """List instances in error with element and message."""
+    """List incidents filtered by process, element and date, and the timer jobs that keep failing."""
     show_all = request.args.get("all") == "1"
+    process_id = request.args.get("process") or None
     with services().db.reading() as session:
-        rows = monitoring.incident_list(session, open_only=not show_all)
-    return render_template("manage/incidents.html", incidents=rows, show_all=show_all)
+        rows = monitoring.incident_list(session, open_only=not show_all, process_id=process_id,
+                                        element_id=request.args.get("element") or None, since=_date("since"))
+        jobs = monitoring.failing_jobs(session, process_id=process_id)
+        options = monitoring.filter_options(session)
+    return render_template("manage/incidents.html", incidents=rows, jobs=jobs, show_all=show_all,
+                           options=options, args=request.args)

@@ -1,15 +1,14 @@
-"""The DMN decision tables (one decision per file).
+"""The DMN decisions, written in FEEL as Camunda Modeler writes them.
 
-Cells use forms that are valid both as Python (SpiffWorkflow) and as FEEL unary tests: string
-literals, numbers, comparisons such as `>= 60`, `True`/`False` and `-`. Rows are mutually exclusive
-so that hit policy UNIQUE holds; a later row repeats the earlier tests it relies on.
-Date arithmetic comes from functions the engine registers: add_days, month_end,
-first_of_next_month, days_until (see bpmn/tools/README.md).
+Cells are FEEL unary tests (`true`, `>= 3`, `"employment"`, ranges, `-`); dates and durations are FEEL
+values (`date(service_date) + duration("P14D")`, `>= duration("P5Y")`). Rows are mutually exclusive so
+that hit policy UNIQUE holds; a later row repeats the earlier tests it relies on. Process data holds
+dates as ISO text, so input expressions read them with date(...); results land as ISO text again.
 """
 
 from dmnlib import Table
 
-T, F, ANY = "True", "False", "-"
+T, F, ANY = "true", "false", "-"
 
 
 def indication() -> Table:
@@ -44,19 +43,16 @@ def indication() -> Table:
 
 def urgency() -> Table:
     """Return the table: how urgent is the case given the next document expiry?"""
-    days = "days_until(residence_expiry) if residence_expiry else 9999"
+    left = "if residence_expiry = null then null else date(residence_expiry) - today()"
     return Table(
         "urgency",
         "Dringlichkeit nach Fristen",
-        [
-            ("Tage bis Fristablauf (14-Tage-Grenze)", days, "integer"),
-            ("Tage bis Fristablauf (30-Tage-Grenze)", days, "integer"),
-        ],
+        [("Zeit bis Fristablauf", left, "")],
         [("Dringlichkeit", "urgency", "string"), ("Priorität", "case_priority", "integer")],
         [
-            (["<= 14", ANY], ['"high"', "90"], "Frist in höchstens 14 Tagen (oder abgelaufen)"),
-            (["> 14", "<= 30"], ['"medium"', "60"], "Frist in 15 bis 30 Tagen"),
-            (["> 14", "> 30"], ['"normal"', "30"], "keine Frist in den nächsten 30 Tagen"),
+            (['<= duration("P14D")'], ['"high"', "90"], "Frist in höchstens 14 Tagen (oder abgelaufen)"),
+            (['(duration("P14D")..duration("P30D")]'], ['"medium"', "60"], "Frist in 15 bis 30 Tagen"),
+            (['> duration("P30D"), null'], ['"normal"', "30"], "keine Frist in den nächsten 30 Tagen"),
         ],
     )
 
@@ -77,8 +73,8 @@ def retention_period() -> Table:
         "retention_period",
         "Aufbewahrungsfrist nach Abschlussgrund",
         [("Abschlussgrund", "closure_reason", "string")],
-        [("Frist (ISO 8601)", "retention_period", "string"), ("Jahre", "retention_years", "integer")],
-        [([f'"{reason}"'], [f'"{period}"', str(years)], "") for reason, period, years in RETENTION],
+        [("Frist", "retention_period", "yearMonthDuration"), ("Jahre", "retention_years", "integer")],
+        [([f'"{reason}"'], [f'duration("{period}")', str(years)], "") for reason, period, years in RETENTION],
         doc="Nach Ablauf wird der Fall anonymisiert; bei Widerruf der Einwilligung nach einem Monat.",
     )
 
@@ -87,13 +83,13 @@ PROTECTION_TYPES = ["asylum_16a", "refugee_3", "subsidiary_4", "deportation_ban_
 
 
 def transfer_date() -> Table:
-    """Return the table: who pays from when after a BAMF recognition."""
+    """Return the decisions: who pays from when after a BAMF recognition (the table needs two dates)."""
     dates = [
-        "month_end(service_date)",
-        "first_of_next_month(service_date)",
-        "add_days(service_date, 14)",
-        "add_days(first_of_next_month(service_date), 14)",
-        "add_days(first_of_next_month(service_date), 10)",
+        'next_month_start - duration("P1D")',
+        "next_month_start",
+        'service_day + duration("P14D")',
+        'next_month_start + duration("P14D")',
+        'next_month_start + duration("P10D")',
         "max(household_size - protected_members, 0)",
     ]
     rules = []
@@ -115,7 +111,12 @@ def transfer_date() -> Table:
         ],
         rules,
         doc="AsylbLG endet mit dem Monat der Zustellung, SGB II/XII ab dem Folgemonat; "
-        "Rechtsmittelfrist zwei Wochen ab Zustellung.",
+        "Rechtsmittelfrist zwei Wochen (P14D) ab Zustellung.",
+        requires=[
+            ("service_day", "service_day", "date(service_date)", "date"),
+            ("next_month_start", "next_month_start",
+             'date(service_day.year, service_day.month, 1) + duration("P1M")', "date"),
+        ],
     )
 
 
@@ -147,17 +148,21 @@ def agency_consent() -> Table:
     )
 
 
+def _or_zero(name: str) -> str:
+    return f"if {name} = null then 0 else {name}"
+
+
 def employment_toleration() -> Table:
     """Return the table: §60d AufenthG employment toleration."""
-    a2 = 'german_level in ("a2", "b1", "b2", "c1", "c2")'
+    a2 = 'list contains(["a2", "b1", "b2", "c1", "c2"], german_level)'
     no = [F, '""']
     return Table(
         "employment_toleration",
         "Beschäftigungsduldung (§ 60d AufenthG)",
         [
             ("Identität geklärt", "identity_clarified", "boolean"),
-            ("Duldung seit (Monate)", "toleration_months or 0", "integer"),
-            ("Beschäftigung mind. 20 Std./Woche (Monate)", "employment_months_20h or 0", "integer"),
+            ("Duldung seit (Monate)", _or_zero("toleration_months"), "integer"),
+            ("Beschäftigung mind. 20 Std./Woche (Monate)", _or_zero("employment_months_20h"), "integer"),
             ("Lebensunterhalt gesichert", "self_supporting", "boolean"),
             ("Deutsch mindestens A2", a2, "boolean"),
             ("Relevante Verurteilungen", "convictions", "boolean"),
@@ -183,15 +188,16 @@ def employment_toleration() -> Table:
     )
 
 
-EXCLUDED = 'residence_basis in ("study_training", "temporary_humanitarian", "chancen_104c", "toleration")'
-B1 = 'german_level in ("b1", "b2", "c1", "c2")'
-TEST = "bool(naturalisation_test_passed or german_school_certificate)"
+EXCLUDED = 'list contains(["study_training", "temporary_humanitarian", "chancen_104c", "toleration"], residence_basis)'
+B1 = 'list contains(["b1", "b2", "c1", "c2"], german_level)'
+TEST = "naturalisation_test_passed = true or german_school_certificate = true"
+RESIDENCE = ('duration("P" + string(if lawful_residence_months = null then 0 else lawful_residence_months) + "M")')
 
 
 def _nat_inputs() -> list[tuple[str, str, str]]:
     return [
         ("Aufenthaltstitel schließt Einbürgerung aus", EXCLUDED, "boolean"),
-        ("Rechtmäßiger Aufenthalt (Monate)", "lawful_residence_months or 0", "integer"),
+        ("Rechtmäßiger Aufenthalt", RESIDENCE, "yearMonthDuration"),
         ("Deutsch mindestens B1", B1, "boolean"),
         ("Einbürgerungstest oder deutscher Schulabschluss", TEST, "boolean"),
         ("Lebensunterhalt ohne SGB II/XII", "self_supporting", "boolean"),
@@ -202,14 +208,14 @@ def _nat_inputs() -> list[tuple[str, str, str]]:
 
 NAT_ITEMS = [
     (0, T, "Aufenthaltstitel schließt Einbürgerung aus"),
-    (1, "< 60", "fünf Jahre rechtmäßiger Aufenthalt"),
+    (1, '< duration("P5Y")', "fünf Jahre rechtmäßiger Aufenthalt"),
     (2, F, "Deutschkenntnisse B1"),
     (3, F, "Einbürgerungstest oder deutscher Schulabschluss"),
     (4, F, "Lebensunterhalt ohne SGB II/XII"),
     (5, F, "geklärte Identität"),
     (6, T, "keine relevanten Verurteilungen"),
 ]
-NAT_OK = [F, ">= 60", T, T, T, T, F]
+NAT_OK = [F, '>= duration("P5Y")', T, T, T, T, F]
 
 
 def naturalisation_eligibility() -> Table:

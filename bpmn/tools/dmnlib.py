@@ -1,22 +1,34 @@
-"""Build DMN 1.3 decision tables (one decision per file)."""
+"""Build DMN 1.3 decision tables in FEEL, as Camunda Modeler writes them (a table and the decisions it requires)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 
 @dataclass
 class Table:
-    """One DMN decision table (one decision per file)."""
+    """One DMN decision table, optionally with literal-expression decisions it requires (a small DRG)."""
 
     did: str
     name: str
-    inputs: list[tuple[str, str, str]]  # (label, python expression, typeRef)
+    inputs: list[tuple[str, str, str]]  # (label, FEEL expression, typeRef or "")
     outputs: list[tuple[str, str, str]]  # (label, variable name, typeRef)
     rules: list[tuple[list[str], list[str], str]]  # (input cells, output cells, annotation)
     hit_policy: str = "UNIQUE"
     doc: str = ""
+    requires: list[tuple[str, str, str, str]] = field(default_factory=list)  # (id, variable, FEEL, typeRef)
+
+    def _required(self) -> list[str]:
+        out = []
+        for k, (rid, name, expression, typ) in enumerate(self.requires):
+            # each literal decision may use the ones listed before it
+            needs = "".join(f'<informationRequirement id="req_{rid}_{other}"><requiredDecision href="#{other}" />'
+                            "</informationRequirement>" for other, *_rest in self.requires[:k])
+            out.append(f'<decision id="{rid}" name="{name}"><variable name="{name}" typeRef="{typ}" />{needs}'
+                       f'<literalExpression id="lit_{rid}"><text>{escape(expression)}</text></literalExpression>'
+                       "</decision>")
+        return out
 
     def to_xml(self) -> str:
         hp = "" if self.hit_policy == "UNIQUE" else f' hitPolicy="{self.hit_policy}"'
@@ -28,17 +40,19 @@ class Table:
             f'id="defs_{self.did}" name={quoteattr(self.name)} '
             'namespace="http://kimflow.rhein-kreis-neuss.de/dmn" '
             'exporter="kimflow bpmn/tools" exporterVersion="1.0">',
+            *self._required(),
             f'<decision id="{self.did}" name={quoteattr(self.name)}>',
         ]
         if self.doc:
             out.append(f"<description>{escape(self.doc)}</description>")
+        out += [f'<informationRequirement id="req_{self.did}_{rid}"><requiredDecision href="#{rid}" />'
+                "</informationRequirement>" for rid, _name, _expression, _typ in self.requires]
         out.append(f'<decisionTable id="table_{self.did}"{hp}>')
         for i, (label, expr, typ) in enumerate(self.inputs):
-            # SpiffWorkflow appends a comparison cell to the input text: keep compound inputs whole
-            expr = expr if expr.isidentifier() else f"({expr})"
+            type_ref = f' typeRef="{typ}"' if typ else ""
             out.append(
                 f'<input id="in_{self.did}_{i}" label={quoteattr(label)}>'
-                f'<inputExpression id="inexpr_{self.did}_{i}" typeRef="{typ}">'
+                f'<inputExpression id="inexpr_{self.did}_{i}"{type_ref}>'
                 f"<text>{escape(expr)}</text></inputExpression></input>"
             )
         for i, (label, name, typ) in enumerate(self.outputs):

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from lxml import etree
 
 from engine.bpmn.expressions import ExpressionError, check_timer_literal, compile_problem, timer_to_python
 from engine.bpmn.expressions import to_python_expression as juel
-from engine.bpmn.feel import (
-    feel_input_entry_to_python,
-    feel_input_expression_to_python,
-    feel_output_entry_to_python,
-)
 from engine.core.errors import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -29,8 +23,6 @@ _EXPRESSION_ELEMENTS = {
     "condition": "Bedingung",
 }
 _TIMER_ELEMENTS = ("timeDuration", "timeDate", "timeCycle")
-# A `?` outside quotes, the way SpiffWorkflow's DMN engine finds the input placeholder.
-_QUESTION_MARK = re.compile(r"""\?(?=(?:[^'"]|'[^']*'|"[^"]*")*$)""")
 
 
 def _owner_id(element: etree._Element) -> str | None:
@@ -136,34 +128,6 @@ class _Translator:
         else:
             element.set(key, translated)
 
-    def dmn(self, root: etree._Element) -> None:
-        for element in root.iter(etree.Element):
-            if not isinstance(element.tag, str):
-                continue
-            local = etree.QName(element).localname
-            parent = element.getparent()
-            if local != "text" or parent is None:
-                continue
-            owner = etree.QName(parent).localname
-            if owner == "inputEntry":
-                self.rewrite_text(element, feel_input_entry_to_python, "Eingabezelle", input_entry_problem)
-                if element.text is not None and element.text.strip() == "-":
-                    element.text = None
-            elif owner == "outputEntry":
-                self.rewrite_text(element, feel_output_entry_to_python, "Ausgabezelle")
-            elif owner == "inputExpression":
-                self.rewrite_text(element, lambda text: juel(feel_input_expression_to_python(text)),
-                                  "Eingabeausdruck")
-
-
-def input_entry_problem(python_source: str, original: str) -> str | None:
-    """Return a German message when a DMN input entry cannot run the way SpiffWorkflow runs it."""
-    # SpiffWorkflow substitutes `?` by the input value, or prefixes an operator-first cell with it.
-    source = _QUESTION_MARK.sub("dmninputexpr", python_source)
-    if compile_problem(source) is None or compile_problem(f"dmninputexpr {source}") is None:
-        return None
-    return f"Die Zelle »{original.strip()}« ist weder FEEL noch ein gültiger Python-Ausdruck."
-
 
 def translate_bpmn(root: etree._Element, filename: str) -> list[Problem]:
     """Rewrite conditions, timers, loop expressions and message payloads of a BPMN document to Python."""
@@ -173,7 +137,5 @@ def translate_bpmn(root: etree._Element, filename: str) -> list[Problem]:
 
 
 def translate_dmn(root: etree._Element, filename: str) -> list[Problem]:
-    """Rewrite FEEL input/output entries and input expressions of a DMN document to Python."""
-    translator = _Translator(filename)
-    translator.dmn(root)
-    return translator.problems
+    """Leave DMN documents as written: kimflow's decision engine evaluates their FEEL directly."""
+    return []

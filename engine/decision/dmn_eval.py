@@ -67,10 +67,14 @@ class ModelSet:
                 return m, e
         return None, None
 
-    def evaluate_decision(self, name_or_id: str, inputs: dict | None = None) -> DecisionResult:
-        """Evaluate a decision (and what it requires) with input data values by name."""
+    def evaluate_decision(self, name_or_id: str, inputs: dict | None = None,
+                          context: dict | None = None) -> DecisionResult:
+        """Evaluate a decision (and what it requires) with input data values by name.
+
+        `context` holds variables every expression sees without an inputData element (process variables).
+        """
         model, element = self._find(name_or_id)
-        run = _Run(self, inputs or {})
+        run = _Run(self, inputs or {}, context)
         if element is None:
             return DecisionResult(None, [f"no decision named {name_or_id!r}"])
         value = run.decision(model, element)
@@ -87,6 +91,10 @@ class ModelSet:
         value = fn.impl(args, run.root)
         return DecisionResult(value, run.warnings, run.matched)
 
+    def find(self, name_or_id: str):
+        """Return the decision element with this id or name, or None."""
+        return self._find(name_or_id)[1]
+
     def decision_names(self) -> list:
         """List the decisions of all loaded models."""
         return [e.name for m in self.models for e in m.defs.elements if e.kind == "decision"]
@@ -95,12 +103,14 @@ class ModelSet:
 class _Run:
     """State of one evaluation request: inputs, memoised decisions, warnings."""
 
-    def __init__(self, model_set: ModelSet, inputs: dict):
+    def __init__(self, model_set: ModelSet, inputs: dict, context: dict | None = None):
         self.set = model_set
         self.inputs = {normalize_name(k): from_python(v) for k, v in inputs.items()}
         self.warnings: list = []
         self.matched: list = []
-        self.root = Env({"__matched__": self.matched}, ROOT, self.warnings)
+        variables = {normalize_name(k): from_python(v) for k, v in (context or {}).items()}
+        variables["__matched__"] = self.matched
+        self.root = Env(variables, ROOT, self.warnings)
         self.cache: dict = {}
 
     def _locate(self, model, ref_id):

@@ -1,4 +1,4 @@
-"""Evaluate the library's decision tables the way kimflow does: its parser, its FEEL translation, its sandbox."""
+"""Evaluate the library's decisions the way kimflow does: its parser and its FEEL decision engine."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from functools import cache
 
 from engine.bpmn.validation import analyse_bundle
 from engine.core import clock
-from engine.runtime.sandbox import SandboxedScriptEngine
 from workflows.library import library_files
 from workflows.setup import build_extensions
 
@@ -20,31 +19,22 @@ def _parser():
     return analysis.parser
 
 
-@cache
-def _script_engine() -> SandboxedScriptEngine:
-    return SandboxedScriptEngine(build_extensions().script_functions)
-
-
 class _DecisionTask:
-    """The little a DMN engine needs from a task: data and a workflow with kimflow's script engine."""
+    """The little a business-rule task's decision call reads: the task data."""
 
     def __init__(self, data: dict):
         self.data = data
-        self.workflow = type("W", (), {"script_engine": _script_engine()})()
 
 
 def decide(decision_id: str, **data) -> dict:
-    """Evaluate one decision table against `data` on the walks' frozen today and return its outputs."""
+    """Evaluate one decision against `data` on the walks' frozen today and return the variables it sets."""
     with clock.frozen(START):
         return _parser().get_engine(decision_id, None).result(_DecisionTask(data))
 
 
 def matching_rules(decision_id: str, **data) -> int:
-    """Return how many rules of the table match `data` (UNIQUE tables must match exactly one)."""
-    engine = _parser().get_engine(decision_id, None)
-    policy, engine.decision_table.hit_policy = engine.decision_table.hit_policy, "COLLECT"
-    try:
-        with clock.frozen(START):
-            return len(engine.decide(_DecisionTask(data)))
-    finally:
-        engine.decision_table.hit_policy = policy
+    """Return how many rules of the decision's table matched `data` (UNIQUE tables must match exactly one)."""
+    with clock.frozen(START):
+        result = _parser().decision_models().evaluate_decision(decision_id, data, context=data)
+    assert not [w for w in result.warnings if "unknown variable" not in str(w)], result.warnings
+    return len(result.matched_rules)

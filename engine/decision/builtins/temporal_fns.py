@@ -36,11 +36,19 @@ def last_day_of_month(v):
     return Decimal(calendar.monthrange(v.year, v.month)[1]) if _date(v) else None
 
 
+_CLOCK = [lambda: dt.datetime.now(dt.UTC).astimezone()]
+
+
+def set_clock(now_fn) -> None:
+    """Let now() and today() read the embedding application's clock (an aware datetime in local time)."""
+    _CLOCK[0] = now_fn
+
+
 @builtin("now")
 def now():
-    return dt.datetime.now(dt.UTC)
+    return _CLOCK[0]()
 
 
 @builtin("today")
 def today():
-    return dt.date.today()
+    return _CLOCK[0]().date()

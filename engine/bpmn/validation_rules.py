@@ -222,7 +222,5 @@ class BundleFacts:
                 self.executable_ids.add(process.get("id") or "")
 
     def add_dmn(self, root: etree._Element) -> None:
-        # SpiffWorkflow registers only the first decision of a DMN file.
-        first = next((element for element in root if local(element) == "decision"), None)
-        if first is not None and first.get("id"):
-            self.decision_ids.add(first.get("id") or "")
+        # kimflow's decision engine runs every decision of a file (decision requirements graphs).
+        self.decision_ids.update(element.get("id") or "" for element in root if local(element) == "decision")

@@ -9,6 +9,7 @@ from engine.bpmn.forms import Form, FormField
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import (
+    CorrelationError,
     DefinitionError,
     FormErrors,
     KimflowError,
@@ -18,7 +19,7 @@ from engine.core.errors import (
     TaskAlreadyCompleted,
 )
 from engine.core.localtime import LOCAL_TIME, german_date
-from engine.identity import org
+from engine.identity import org, service_accounts
 from engine.identity.accounts import AccountError, verify_password
 from engine.identity.models import ROLES
 from engine.read import health, heatmap, inbox, lists, monitoring
@@ -36,11 +37,12 @@ from engine.store.db import Database
 from engine.store.models import AuditEvent, DefinitionVersion, HumanTask, ProcessInstance
 
 __all__ = [
-    "LOCAL_TIME", "ROLES", "AccountError", "Actor", "AuditEvent", "Database", "DefinitionError",
+    "LOCAL_TIME", "ROLES", "AccountError", "Actor", "AuditEvent", "CorrelationError", "Database", "DefinitionError",
     "DefinitionVersion", "Designer", "DraftConflict", "DraftInput", "Extensions", "FileReport", "Form",
     "FormErrors", "FormField", "HumanTask", "InboxFilter", "InstanceContext", "InstanceView", "KimflowError",
     "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
     "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
     "defined_id", "display_value", "field_catalogue", "german_date", "health", "heatmap", "inbox", "lists",
-    "monitoring", "org", "run_file", "scenario_from", "scenario_paths", "task_rule", "valid_id", "verify_password",
+    "monitoring", "org", "run_file", "scenario_from", "scenario_paths", "service_accounts", "task_rule", "valid_id",
+    "verify_password",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
 
 from engine.core import clock
 from engine.core.actors import Actor
@@ -53,7 +55,14 @@ def cmd_retention(args: argparse.Namespace, engine: ProcessEngine) -> int:
 def cmd_demo(args: argparse.Namespace, engine: ProcessEngine) -> int:
     """Create the demo data and print the demo users (the server, if wanted, starts afterwards)."""
     engine.create_schema()
-    result = run_demo(engine, cases=args.cases, seed=args.seed)
+    started = time.perf_counter()
+
+    def progress(done: int, planned: int, steps: int) -> None:
+        # On stderr, so `--json` output stays one clean document on stdout.
+        print(f"  {done}/{planned} Fälle angelegt, {steps} Schritte, {time.perf_counter() - started:.0f} s",
+              file=sys.stderr, flush=True)
+
+    result = run_demo(engine, cases=args.cases, seed=args.seed, progress=progress)
     if args.json:
         print(json.dumps([u.as_dict() for u in result.users], ensure_ascii=False))
         return 0

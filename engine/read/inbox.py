@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
 from engine.identity.models import DISTRICT_WIDE, Membership, Responsibility, User
-from engine.read.lists import Page, capped_count
+from engine.read import inbox_branches as branched
+from engine.read import lists
+from engine.read.lists import Page
 from engine.service import task_rule
 from engine.service.registry import PersonDirectory
 from engine.store.models import DefinitionVersion, HumanTask
@@ -49,20 +51,14 @@ class InboxFilter:
     soon_days: int = 3  # "due soon" means within this many days
 
 
-def _view_query(view: str, actor: Actor, include_claimed: bool = False) -> Select | None:
-    """Return the query of one inbox view; who may see a task is decided by the task rule alone."""
+def _view_query(view: str, actor: Actor, include_claimed: bool = False) -> Select:
+    """Return the query of the mine or done view (the group view is `inbox_branches`)."""
     if view == "mine":
         # Claimed by me, or open and assigned to me (or to a colleague I deputise) by name.
         assigned = (HumanTask.status == task_rule.OPEN) & HumanTask.assignee.in_(sorted(actor.personal_names))
         return select(HumanTask).where(or_((HumanTask.claimed_by == actor.name) & (HumanTask.status == "claimed"),
                                            assigned))
-    if view == "done":
-        return select(HumanTask).where(HumanTask.completed_by == actor.name, HumanTask.status == "completed")
-    statuses = ("open", "claimed") if include_claimed else ("open",)
-    query = select(HumanTask).where(HumanTask.status.in_(statuses), task_rule.available_clause(actor))
-    if include_claimed:
-        query = query.where(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by != actor.name))
-    return query
+    return select(HumanTask).where(HumanTask.completed_by == actor.name, HumanTask.status == "completed")
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -114,31 +110,69 @@ def _search_clause(text: str, directory: PersonDirectory | None):
     return or_(*clauses)
 
 
+def _statuses(include_claimed: bool) -> tuple[str, ...]:
+    return ("open", "claimed") if include_claimed else ("open",)
+
+
+def _refine(view: str, actor: Actor, flt: InboxFilter, now: dt.datetime,
+            directory: PersonDirectory | None) -> branched.Refine:
+    def refine(query: Select) -> Select:
+        if view == "group" and flt.include_claimed:
+            query = query.where(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by != actor.name))
+        return _filtered(query, flt, now, directory)
+
+    return refine
+
+
+def page_query(session: Session, view: str, actor: Actor, flt: InboxFilter | None = None, *, now: dt.datetime,
+               limit: int = 25, offset: int = 0, directory: PersonDirectory | None = None) -> Select:
+    """Return the statement that reads one page of an inbox view (the group view as index-served branches)."""
+    flt = flt or InboxFilter(sort="completed" if view == "done" else "due")
+    sort = flt.sort if flt.sort in SORTS else "due"
+    if view == "group":
+        refine = _refine(view, actor, flt, now, directory)
+        return branched.group_page_query(actor, _statuses(flt.include_claimed), refine, sort, SORTS[sort],
+                                         limit=limit, offset=offset)
+    query = _filtered(_view_query(view, actor, flt.include_claimed), flt, now, directory)
+    return query.order_by(*SORTS[sort]).limit(limit).offset(offset)
+
+
+def _unfiltered(flt: InboxFilter) -> bool:
+    return flt == InboxFilter(sort=flt.sort, soon_days=flt.soon_days)
+
+
 def inbox(session: Session, view: str, actor: Actor, flt: InboxFilter | None = None, *, now: dt.datetime,
           limit: int = 25, offset: int = 0, directory: PersonDirectory | None = None) -> Page:
     """Return one page of an inbox view with its total, filtered and sorted."""
     flt = flt or InboxFilter(sort="completed" if view == "done" else "due")
-    query = _view_query(view, actor, flt.include_claimed)
-    if query is None:
+    if view not in VIEWS:
         return Page(limit=limit, offset=offset)
-    query = _filtered(query, flt, now, directory)
-    total, capped = capped_count(session, query)  # "mehr als 1.000": nobody pages that far, counting costs
-    order = SORTS.get(flt.sort, SORTS["due"])
-    items = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
-    return Page(items, total, limit, offset, capped)
+    if _unfiltered(flt):  # the total is the view's badge: one statement counts all three views
+        count = branched.badge_counts(session, actor, _count_queries(actor))[view]
+    else:
+        count = session.scalar(_count_query(view, actor, flt, now, directory)) or 0
+    total, capped = min(count, lists.COUNT_CAP), count > lists.COUNT_CAP
+    query = page_query(session, view, actor, flt, now=now, limit=limit, offset=offset, directory=directory)
+    return Page(list(session.scalars(query)), total, limit, offset, capped)
+
+
+def _count_query(view: str, actor: Actor, flt: InboxFilter, now: dt.datetime,
+                 directory: PersonDirectory | None) -> Select:
+    if view == "group":
+        return branched.group_count_query(actor, _statuses(flt.include_claimed),
+                                          _refine(view, actor, flt, now, directory))
+    return branched.capped(_filtered(_view_query(view, actor), flt, now, directory))
+
+
+def _count_queries(actor: Actor) -> dict[str, Select]:
+    unfiltered = InboxFilter()
+    return {view: _count_query(view, actor, unfiltered, dt.datetime.now(dt.UTC), None) for view in VIEWS}
 
 
 def counts(session: Session, actor: Actor) -> dict[str, int]:
     """Return the badge counts of the three views (group: unclaimed tasks only), at most COUNT_CAP + 1."""
-    result = {}
-    for view in VIEWS:
-        query = _view_query(view, actor)
-        if query is None:
-            result[view] = 0
-            continue
-        count, capped = capped_count(session, query)
-        result[view] = count + 1 if capped else count  # COUNT_CAP + 1 reads as "1000+"
-    return result
+    raw = branched.badge_counts(session, actor, _count_queries(actor))
+    return {view: min(count, lists.COUNT_CAP + 1) for view, count in raw.items()}  # COUNT_CAP + 1 reads as "1000+"
 
 
 def process_names(session: Session) -> dict[str, str]:

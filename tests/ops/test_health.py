@@ -80,3 +80,12 @@ def test_proxy_headers_are_trusted_only_when_configured(database_url, db):
     headers = {"X-Forwarded-Proto": "https"}
     assert "Strict-Transport-Security" not in plain.test_client().get("/healthz", headers=headers).headers
     assert "Strict-Transport-Security" in proxied.test_client().get("/healthz", headers=headers).headers
+
+
+def test_a_worker_run_through_kimflow_stamps_the_heartbeat_readiness_asks_for(services, database_url):
+    from engine import cli
+    from web.cli import plugin
+
+    assert cli.run(["--db", database_url, "worker", "--once"], plugin=plugin()) == 0
+    verdict = health.readiness(services.db, now=clock.now(), extra_migrations=services.engine.extensions.migrations)
+    assert verdict.checks["worker"] == "ok"

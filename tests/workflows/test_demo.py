@@ -60,3 +60,14 @@ def test_running_the_demo_twice_duplicates_nothing(db, capsys):
     out = demo(db, capsys=capsys)
     assert counts(db) == before
     assert "schon vorhanden" in out
+
+
+def test_the_demo_reports_its_progress_on_stderr_and_keeps_json_clean(db, capsys):
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["demo", "--cases", "12", "--seed", "3", "--json"])
+    with clock.frozen(clock.parse_iso(NOW)):
+        assert args.func(args, ProcessEngine(db, build_extensions())) == 0
+    captured = capsys.readouterr()
+    json.loads(captured.out)
+    assert "12/12 Fälle angelegt" in captured.err

@@ -11,6 +11,7 @@ import heapq
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -37,6 +38,8 @@ DEMO_POSTS = {"neuss": 3.0, "dormagen": 1.5, "grevenbroich": 1.5, "meerbusch": 1
 DEMO_KEY = "demo-"
 SPAN = dt.timedelta(days=730)
 SYSTEM = Actor.system_actor("demo")
+# (cases started so far, cases planned, steps taken) -> None; called about ten times per run.
+Progress = Callable[[int, int, int], None]
 
 
 @dataclass
@@ -66,7 +69,7 @@ class DemoResult:
 
 
 def run_demo(engine: ProcessEngine, *, cases: int = 300, seed: int | None = None,
-             now: dt.datetime | None = None) -> DemoResult:
+             now: dt.datetime | None = None, progress: Progress | None = None) -> DemoResult:
     """Deploy the library, seed units and users, and create `cases` demo cases unless they exist."""
     started = time.perf_counter()
     deploy_library(engine, actor=SYSTEM)
@@ -76,6 +79,7 @@ def run_demo(engine: ProcessEngine, *, cases: int = 300, seed: int | None = None
         set_posts(session, DEMO_POSTS)
     existing = demo_exists(engine)
     sim = Simulation(engine, users, random.Random(seed), now or clock.now())
+    sim.progress = progress
     if not existing and cases > 0:
         sim.plan_cases(cases)
         sim.run()
@@ -111,7 +115,8 @@ class Simulation:
         self.cases: list[DemoCase] = []
         self.queue: list[tuple[dt.datetime, int, int]] = []
         self.forms: dict[tuple[int, str], Form | None] = {}
-        self.steps = self.form_errors = self._seq = 0
+        self.steps = self.form_errors = self._seq = self.started = 0
+        self.progress: Progress | None = None
 
     def plan_cases(self, count: int) -> None:
         """Invent `count` cases with start times over the past two years."""
@@ -192,6 +197,9 @@ class Simulation:
             assert row is not None, "engine.start committed the instance it returned"
             case.case_ref = row.case_ref
         self._schedule(case, at + self._delay(0, 3))
+        self.started += 1
+        if self.progress is not None and self.started % max(1, len(self.cases) // 10) == 0:
+            self.progress(self.started, len(self.cases), self.steps)
 
     def _complete(self, case: DemoCase, task: HumanTask, at: dt.datetime) -> None:
         plan = case.plan

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.task import TaskState
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.errors import NotFound
+from engine.identity.models import Unit
 from engine.read.lists import Page
 from engine.store.models import (
     AuditEvent,
@@ -281,3 +282,55 @@ def filter_options(session: Session) -> dict[str, Any]:
     areas = session.scalars(select(ProcessInstance.area).where(ProcessInstance.area.is_not(None)).distinct()
                             .order_by(ProcessInstance.area))
     return {"versions": versions, "areas": list(areas)}
+
+
+@dataclass
+class OverviewLine:
+    """Open work of one unit in one municipality."""
+
+    unit: str | None
+    unit_name: str
+    area: str | None
+    open: int
+    overdue: int
+
+
+@dataclass
+class Overview:
+    """The manager's start page: open and overdue work, the oldest overdue task, incidents, throughput."""
+
+    lines: list[OverviewLine]
+    oldest_overdue: HumanTask | None
+    open_incidents: int
+    completed_per_day: list[tuple[dt.date, int]]
+
+    @property
+    def open_total(self) -> int:
+        return sum(line.open for line in self.lines)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(line.overdue for line in self.lines)
+
+
+def overview(session: Session, *, days: int = 30) -> Overview:
+    """Count open work per unit and municipality, overdue tasks, open incidents and completions per day."""
+    now = clock.now()
+    overdue = func.sum(case((HumanTask.due_at < now, 1), else_=0))
+    rows = session.execute(
+        select(HumanTask.unit, func.coalesce(Unit.name, HumanTask.unit), HumanTask.area, func.count(), overdue)
+        .outerjoin(Unit, Unit.code == HumanTask.unit).where(HumanTask.status.in_(OPEN))
+        .group_by(HumanTask.unit, Unit.name, HumanTask.area).order_by(HumanTask.unit, HumanTask.area))
+    lines = [OverviewLine(unit, name or "ohne Stelle", area, count, int(late or 0))
+             for unit, name, area, count, late in rows]
+    oldest = session.scalars(select(HumanTask).where(HumanTask.status.in_(OPEN), HumanTask.due_at < now)
+                             .order_by(HumanTask.due_at, HumanTask.id).limit(1)).first()
+    incidents = session.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None)))
+    start = (now - dt.timedelta(days=days - 1)).date()
+    per_day = dict.fromkeys((start + dt.timedelta(days=n) for n in range(days)), 0)
+    for ended in session.scalars(select(ProcessInstance.ended_at).where(
+            ProcessInstance.status == "completed",
+            ProcessInstance.ended_at >= dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC))):
+        if ended is not None and ended.date() in per_day:
+            per_day[ended.date()] += 1
+    return Overview(lines, oldest, incidents or 0, sorted(per_day.items()))

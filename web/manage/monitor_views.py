@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from engine import KimflowError, NotFound, clock, monitoring, org
 from web.manage import MANAGERS, bp
 from web.security import current_actor, roles_required, services
+from workflows.steering.labels import area_name
 
 STATUSES = {"running": "läuft", "suspended": "angehalten", "error": "Fehler", "completed": "beendet",
             "cancelled": "abgebrochen"}
@@ -36,10 +37,14 @@ def _filter() -> monitoring.InstanceFilter:
 @bp.get("/")
 @roles_required(*MANAGERS)
 def index():
-    """Show the management start page with the open incidents."""
+    """Show the start page: open and overdue work per unit and municipality, incidents, throughput."""
     with services().db.reading() as session:
-        incidents = monitoring.incident_list(session, limit=10)
-    return render_template("manage/index.html", incidents=incidents)
+        summary = monitoring.overview(session)
+        incidents = monitoring.incident_list(session, limit=5)
+    chart = {"labels": [day.strftime("%d.%m.") for day, _n in summary.completed_per_day],
+             "values": [n for _day, n in summary.completed_per_day]}
+    return render_template("manage/index.html", summary=summary, incidents=incidents, chart=chart,
+                           area_name=area_name)
 
 
 @bp.get("/instances")

@@ -96,9 +96,8 @@ def measure(app, task_ids: list[str], case_ref: str, samples: int) -> list[Row]:
     # Sign-in includes the deliberate cost of argon2id password hashing (about 50-100 ms of CPU).
     add("sign-in (POST)", lambda: fresh().post("/login", data={"username": population.CLERK,
                                                                "password": population.PASSWORD}), min(samples, 20))
-    for view in ("meine", "gruppe", "erledigt"):
-        add(f"inbox: {'mine' if view == 'meine' else 'group' if view == 'gruppe' else 'done'}",
-            lambda view=view: clerk.get(f"/aufgaben/{view}"))
+    for name, path in (("mine", "/aufgaben"), ("group", "/aufgaben/gruppe"), ("done", "/aufgaben/erledigt")):
+        add(f"inbox: {name}", lambda path=path: clerk.get(path))
     pages = iter(task_ids)
     add("task page", lambda: clerk.get(f"/aufgabe/{task_ids[0]}"))
     submitted: list = []

@@ -9,6 +9,7 @@ import io
 from sqlalchemy import select
 
 from engine.store.models import AuditEvent
+from tests.web.test_inbox import release_names
 from workflows.cases import files as cases
 from workflows.cases.models import CaseDocument, Consent
 
@@ -73,7 +74,8 @@ def test_the_deadline_register_is_shown_and_can_be_ticked_off(scene, login, serv
     assert deadline_id not in still_open
 
 
-def test_a_comment_is_stored_and_shown(scene, login):
+def test_a_comment_is_stored_and_shown(scene, login, services):
+    release_names(services, scene.case_ref)  # a task alone releases no notes or documents
     client = login("s.sozial")
     client.post(f"/fall/{scene.case_ref}/notiz", data={"text": "Kontoauszug angefordert"})
     assert "Kontoauszug angefordert" in client.get(f"/fall/{scene.case_ref}").data.decode()

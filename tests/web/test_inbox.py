@@ -7,9 +7,25 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from engine.store.models import AuditEvent, HumanTask
+from workflows.cases.consent import record_consent
 
 
-def test_group_view_lists_the_unit_task_with_the_person_and_counts(scene, login):
+def release_names(services, case_ref: str) -> None:
+    """Record the statutory basis that releases the person's master data to the Sozialamt."""
+    with services.db.unit_of_work() as session:
+        record_consent(session, case_ref, "sozialamt", ["stammdaten"], "Leistungswechsel", actor="test",
+                       valid_from=dt.date(2020, 1, 1), legal_basis="§ 69 SGB X")
+
+
+def test_without_released_master_data_the_inbox_shows_no_name_and_name_search_finds_nothing(scene, login):
+    client = login("s.sozial")
+    html = client.get("/aufgaben/gruppe").data.decode()
+    assert "AsylbLG zum Monatsende einstellen" in html and "Haddad" not in html
+    assert "AsylbLG zum Monatsende" not in client.get("/aufgaben/gruppe?suche=haddad").data.decode()
+
+
+def test_group_view_lists_the_unit_task_with_the_person_and_counts(scene, login, services):
+    release_names(services, scene.case_ref)
     client = login("s.sozial")
     html = client.get("/aufgaben/gruppe").data.decode()
     assert "AsylbLG zum Monatsende einstellen" in html
@@ -65,7 +81,8 @@ def test_claiming_a_task_of_another_unit_is_a_404_and_audited(scene, login, serv
     assert denied and denied[0].task_id == scene.sozialamt_task
 
 
-def test_search_finds_the_task_by_person_name_and_case_number(scene, login):
+def test_search_finds_the_task_by_person_name_and_case_number(scene, login, services):
+    release_names(services, scene.case_ref)
     client = login("s.sozial")
     assert "AsylbLG zum Monatsende" in client.get("/aufgaben/gruppe?suche=haddad").data.decode()
     assert "AsylbLG zum Monatsende" in client.get(f"/aufgaben/gruppe?suche={scene.case_ref}").data.decode()
@@ -127,6 +144,7 @@ def test_erledigt_lists_what_the_user_completed(scene, login, services):
 
 
 def test_an_inbox_page_that_shows_people_is_audited_with_their_cases(scene, login, services):
+    release_names(services, scene.case_ref)
     login("s.sozial").get("/aufgaben/gruppe")
     with services.db.reading() as session:
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "inbox_viewed"))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from engine.core.actors import Actor
 from engine.store.models import AuditEvent, HumanTask
 from tests.web.scenario import fill
+from tests.web.test_inbox import release_names
 
 
 def test_the_form_renders_every_field_with_labels_required_marks_and_date_inputs(scene, login):
@@ -98,9 +99,10 @@ def test_viewing_a_task_is_audited(scene, login, services):
     assert {e.action for e in viewed} == {"task_viewed", "case_viewed"}
 
 
-def test_a_comment_and_a_document_can_be_added_from_the_task_page(scene, login):
+def test_a_comment_and_a_document_can_be_added_from_the_task_page(scene, login, services):
     import io
 
+    release_names(services, scene.case_ref)  # a task alone releases no notes or documents
     client = login("s.sozial")
     page = f"/aufgabe/{scene.sozialamt_task}"
     response = client.post(f"/fall/{scene.case_ref}/notiz", data={"text": "Rückruf vereinbart", "next": page})

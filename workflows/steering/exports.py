@@ -22,7 +22,7 @@ def table_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     for record in table.as_records():
-        writer.writerow(record)
+        writer.writerow([_csv_text(value) for value in record])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -48,9 +48,25 @@ def tables_xlsx(tables: Iterable[Table], *, title: str, notes: Iterable[str] = (
             sheet.append([])
             sheet.append([table.note])
         sheet.column_dimensions["A"].width = 34
+    for sheet in book.worksheets:  # nothing in a report is a formula: text that looks like one stays text
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d[\d.]*(?:,\d+)?\s?%?")
+
+
+def _csv_text(value: object) -> object:
+    """Escape text a spreadsheet would read as a formula by a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def _xlsx_value(cell: Cell) -> str | float | int | None:

@@ -64,8 +64,9 @@ def _read_files(files: Mapping[str, bytes | str], analysis: Analysis) -> Documen
 
 def _check_documents(documents, known_offices, analysis: Analysis) -> None:
     facts = BundleFacts()
-    for root, is_dmn in documents.values():
-        facts.add_dmn(root) if is_dmn else facts.add_bpmn(root)
+    for name, (root, is_dmn) in documents.items():
+        facts.add_dmn(root) if is_dmn else facts.add_bpmn(root, name)
+    analysis.problems.extend(facts.call_cycles())
     for name, (root, is_dmn) in documents.items():
         if is_dmn:
             analysis.problems.extend(check_dmn(root, name))
@@ -160,11 +161,14 @@ def validate_bundle(files: Mapping[str, bytes | str], *,
     return analyse_bundle(files, known_offices=known_offices).problems
 
 
+_MISSING_IN_BUNDLE = (MISSING_CALLED_PROCESS, "in keiner DMN-Datei des Pakets")
+
+
 def _bundles(paths: list[Path]) -> dict[Path, tuple[list[Path], list[Problem]]]:
     """Validate each file alone, or with its directory's accepted files when it calls one of them."""
     result = {path: ([path], _errors_of({path.name: path.read_bytes()})) for path in paths}
     for path, (_alone, errors) in list(result.items()):
-        if errors and all(MISSING_CALLED_PROCESS in problem.message for problem in errors):
+        if errors and all(any(marker in problem.message for marker in _MISSING_IN_BUNDLE) for problem in errors):
             siblings = [other for other in paths if other.parent == path.parent and not result[other][1]]
             members = [path, *siblings]
             result[path] = (members, _errors_of({each.name: each.read_bytes() for each in members}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import threading
@@ -9,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from SpiffWorkflow.camunda.specs.multiinstance_task import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,7 @@ from engine.store.models import DefinitionVersion
 CALLED = re.compile(rb'calledElement="([^"]+)"')
 DECISION_REF = re.compile(rb'decisionRef="([^"]+)"')
 DMN_DECISION = "{*}decision"
+CAMUNDA_MI = (ParallelMultiInstanceTask, SequentialMultiInstanceTask)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,21 @@ class LoadedSpec:
     subprocess_specs: dict
     version_id: int
     initiator_variable: str | None = None  # camunda:initiator: where the starting user's name goes
+    private: bool = False  # the spec carries per-instance run-time facts: each instance gets its own copy
+
+    def for_instance(self) -> tuple[object, dict]:
+        """Return the specs one instance runs on: shared, or a private copy when run-time facts differ."""
+        if not self.private:
+            return self.spec, self.subprocess_specs
+        return copy.deepcopy((self.spec, self.subprocess_specs))
+
+
+def _has_per_instance_facts(specs: list) -> bool:
+    """Tell whether a Camunda multi-instance cardinality may rewrite its spec differently per instance."""
+    # A cardinality that evaluates to a list turns into the input collection (cardinality None) on the
+    # shared spec; a later instance whose cardinality is a number would then run on the wrong branch.
+    return any(isinstance(task_spec, CAMUNDA_MI) and task_spec.cardinality is not None
+               for spec in specs for task_spec in spec.task_specs.values())
 
 
 INITIATOR = re.compile(r'<[\w:]*startEvent[^>]*camunda:initiator="([A-Za-z_]\w*)"')
@@ -176,7 +194,9 @@ class DefinitionLibrary:
         bundle = parse_bundle(row.files)
         initiator = next((m.group(1) for text in row.files.values() if f'id="{row.process_id}"' in text
                           for m in [INITIATOR.search(text)] if m), None)
-        loaded = LoadedSpec(bundle.spec(row.process_id), bundle.subprocess_specs(row.process_id), row.id, initiator)
+        spec, subprocess_specs = bundle.spec(row.process_id), bundle.subprocess_specs(row.process_id)
+        private = _has_per_instance_facts([spec, *subprocess_specs.values()])
+        loaded = LoadedSpec(spec, subprocess_specs, row.id, initiator, private)
         with self._lock:
             self._cache[row.id] = loaded
             while len(self._cache) > self._cache_size:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from engine.bpmn.dialect import service_topic
 from engine.core import clock
 from engine.runtime.pruning import prune_history
 from engine.runtime.sandbox import SandboxedScriptEngine
-from engine.runtime.serialization import KimflowWorkflow, StateSerializer
+from engine.runtime.serialization import KimflowWorkflow, StateSerializer, UnstorableValue
 from engine.service import projection
 from engine.service.definitions import DefinitionLibrary
 from engine.service.registry import Extensions, InstanceContext, ServiceCall
@@ -23,6 +24,7 @@ from engine.store import audit
 from engine.store.models import DefinitionVersion, Incident, ProcessInstance
 
 log = logging.getLogger(__name__)
+_OBJECT_REPR = re.compile(r"<[\w.]*?(\w+) object at 0x[0-9a-f]+>")
 MAX_SERVICE_ROUNDS = 200
 clock.install()
 
@@ -47,7 +49,8 @@ class Executor:
 
     def new_workflow(self, definition: DefinitionVersion, data: dict[str, Any], initiator: str | None = None):
         loaded = self.library.load(definition)
-        workflow = KimflowWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine)
+        spec, subprocess_specs = loaded.for_instance()
+        workflow = KimflowWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
         if loaded.initiator_variable and initiator:
             workflow.task_tree.data[loaded.initiator_variable] = initiator
         workflow.task_tree.data.update(data)
@@ -56,8 +59,8 @@ class Executor:
     def load(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
         definition = session.get(DefinitionVersion, row.definition_version_id)
         assert definition is not None, "an instance always refers to a stored version"
-        loaded = self.library.load(definition)
-        return self.serializer.loads(row.state, loaded.spec, loaded.subprocess_specs, self.script_engine)
+        spec, subprocess_specs = self.library.load(definition).for_instance()
+        return self.serializer.loads(row.state, spec, subprocess_specs, self.script_engine)
 
     def context(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> InstanceContext:
         return InstanceContext(session=session, instance_id=row.id, process_id=row.process_id,
@@ -86,10 +89,10 @@ class Executor:
                     self.extensions.emit("task_cancelled", context, {"task": task})
         except (SpiffWorkflowException, WorkflowException, Exception) as err:  # noqa: BLE001
             self._fail(session, row, workflow, err, actor)
-            self._persist(row, workflow)
+            self._persist(session, row, workflow, actor)
             return outcome
         outcome.events = workflow.get_events()
-        self._persist(row, workflow)
+        self._persist(session, row, workflow, actor)
         return outcome
 
     def _run(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> projection.Waiting:
@@ -155,10 +158,17 @@ class Executor:
         audit.record(session, actor, "instance_completed", instance_id=row.id, case_ref=row.case_ref)
         self.extensions.emit("instance_completed", context, {})
 
-    def _persist(self, row: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    def _persist(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> None:
         if row.status == "running":
             prune_history(workflow)
-        row.state = self.serializer.dumps(workflow)
+        try:
+            row.state = self.serializer.dumps(workflow)
+        except UnstorableValue as err:
+            # Refused where it was produced: the instance stops with an incident naming the variables,
+            # and the values are kept as text so the state stays loadable and the data can be corrected.
+            _replace_unstorable(workflow, err.found)
+            self._fail(session, row, workflow, err, actor)
+            row.state = self.serializer.dumps(workflow)
         row.updated_at = clock.now()
 
 
@@ -168,8 +178,22 @@ class _TaskError(WorkflowException):
         self.element_id = element_id
 
 
+def _replace_unstorable(workflow: BpmnWorkflow, found: list[tuple[str, str, str]]) -> None:
+    names = {name for _element, name, _typename in found}
+    for each in [workflow, *workflow.subprocesses.values()]:
+        for data in [each.data, *(task.data for task in each.tasks.values())]:
+            for name in names & set(data):
+                data[name] = f"<nicht speicherbar: {type(data[name]).__name__}>"
+
+
 def _describe(err: Exception) -> str:
     text = str(err).strip() or type(err).__name__
+    if _OBJECT_REPR.search(text):
+        # SpiffWorkflow sometimes raises with a spec object as its message; name the element instead.
+        failing = getattr(err, "task", None)
+        element = failing.task_spec.bpmn_id or failing.task_spec.name if failing is not None else None
+        text = _OBJECT_REPR.sub(lambda m: repr(element) if element else m.group(1), text)
+        text = f"Interner Fehler der Prozessausführung bei {text}" if element else text
     notes = getattr(err, "notes", None) or getattr(err, "__notes__", None) or []
     extra = [n for n in notes if n not in text]
     return "; ".join([text, *extra])[:4000]

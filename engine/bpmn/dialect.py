@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 
-from engine.bpmn.parser import KIMFLOW_KEY, KimflowParser, office_of_lane
+from engine.bpmn.parser import KIMFLOW_KEY, KimflowParser, lane_group
 from engine.bpmn.validation import analyse_bundle
 from engine.core.errors import DefinitionError, Problem
 
@@ -90,7 +90,8 @@ def human_task_meta(task_spec) -> HumanTaskMeta | None:
     camunda = facts.get("camunda", {})
     groups = _split(camunda.get("candidateGroups"))
     literal_groups = [group for group in groups if "{" not in group]
-    lane_office = office_of_lane(facts.get("lane_name") or task_spec.lane, facts.get("lane_id"))
+    # A lane that is no office code is a candidate group named after the lane (routing maps it to an office).
+    lane_office = lane_group(facts.get("lane_name") or task_spec.lane, facts.get("lane_id"))
     return HumanTaskMeta(
         office=literal_groups[0] if literal_groups else lane_office,
         candidate_groups=groups,

@@ -43,6 +43,12 @@ def office_of_lane(name: str | None, lane_id: str | None,
     return None
 
 
+def lane_group(name: str | None, lane_id: str | None) -> str | None:
+    """Return the candidate group a lane stands for: its office code, else the lane's name (or id)."""
+    group = office_of_lane(name, lane_id) or (name or "").strip() or lane_id
+    return group[:100] if group else None  # the task row keeps at most 100 characters
+
+
 def lane_elements_by_node(root: etree._Element) -> dict[str, etree._Element]:
     """Map each flow node id to the innermost lane element that lists it."""
     lanes: dict[str, etree._Element] = {}

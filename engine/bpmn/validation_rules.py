@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterator
 
 from lxml import etree
 
-from engine.bpmn.parser import office_of_lane
+from engine.bpmn.parser import lane_group, office_of_lane
 from engine.bpmn.script_policy import check_script
 from engine.bpmn.validation_lint import lint_document
 from engine.core.errors import Problem
@@ -194,14 +194,15 @@ class Checker:
                 continue
             office = office_of_lane(lane.get("name"), lane.get("id"), known_offices)
             if office not in known_offices:
-                codes = ", ".join(sorted(known_offices))
-                self.add(lane, f"Die Lane {_label(lane)} gehört zu keinem bekannten Amt; der Name muss ein "
-                               f"Amtskürzel sein oder auf »(kürzel)« enden (bekannt: {codes}).")
+                group = lane_group(lane.get("name"), lane.get("id"))
+                self.add(lane, f"Die Lane {_label(lane)} ist kein bekanntes Amt; ihre Aufgaben gehen an die "
+                               f"Kandidatengruppe »{group}«. Bitte die Gruppe in der Zuständigkeitstabelle "
+                               "einem Amt zuordnen (oder die Lane »Bezeichnung (kürzel)« nennen).", "warning")
         for task in self.elements("userTask"):
             first = (task.get(f"{CAMUNDA}candidateGroups") or "").split(",")[0].strip()
             if first and "{" not in first and first not in known_offices:
                 self.add(task, f"Aufgabe {_label(task)}: Die Kandidatengruppe »{first}« ist kein bekanntes "
-                               "Amt.", "warning")
+                               "Amt; bitte in der Zuständigkeitstabelle einem Amt zuordnen.", "warning")
 
     def lint(self) -> None:
         lint_document(self, flow_nodes=FLOW_NODES, label=_label)
@@ -214,12 +215,44 @@ class BundleFacts:
         self.process_ids: set[str] = set()
         self.executable_ids: set[str] = set()
         self.decision_ids: set[str] = set()
+        # process id -> (called process, call activity element, file) for every call activity in it
+        self.calls: dict[str, list[tuple[str, etree._Element, str]]] = {}
 
-    def add_bpmn(self, root: etree._Element) -> None:
+    def add_bpmn(self, root: etree._Element, filename: str = "") -> None:
         for process in root.iter(f"{BPMN}process"):
             self.process_ids.add(process.get("id") or "")
             if process.get("isExecutable", "true") == "true":
                 self.executable_ids.add(process.get("id") or "")
+            calls = self.calls.setdefault(process.get("id") or "", [])
+            calls.extend((call.get("calledElement") or "", call, filename)
+                         for call in process.iter(f"{BPMN}callActivity") if call.get("calledElement"))
+
+    def call_cycles(self) -> list[Problem]:
+        """Refuse call activities that (directly or through others) call the process they are in."""
+        problems = []
+        for process_id, calls in self.calls.items():
+            for called, element, filename in calls:
+                path = self._path(called, process_id)
+                if path is not None:
+                    chain = " → ".join([process_id, *path])
+                    problems.append(Problem(
+                        f"Aufruf {_label(element)}: Der Aufruf führt zurück in den Prozess »{process_id}« "
+                        f"({chain}); ein Prozess darf sich nicht selbst aufrufen, er liefe endlos.",
+                        file=filename or None, element_id=element.get("id"), line=element.sourceline))
+        return problems
+
+    def _path(self, start: str, goal: str) -> list[str] | None:
+        """Return the chain of calls from start to goal, or None when goal is not reachable."""
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            if node == goal:
+                return path
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend((called, [*path, called]) for called, _element, _file in self.calls.get(node, []))
+        return None
 
     def add_dmn(self, root: etree._Element) -> None:
         # kimflow's decision engine runs every decision of a file (decision requirements graphs).

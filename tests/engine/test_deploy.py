@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.core.errors import DefinitionError
+from engine.runtime.serialization import STATE_FORMAT
 from engine.store.models import DefinitionVersion, ProcessInstance
 from tests.bpmn_builder import linear
 from tests.conftest import fixture_files
@@ -53,7 +54,7 @@ def test_instance_state_refers_to_its_version_instead_of_repeating_the_spec(engi
     with db.reading() as session:
         state = json.loads(session.get(ProcessInstance, instance_id).state)
     assert "spec" not in state and "subprocess_specs" not in state
-    assert state["format"] == "kimflow-1"
+    assert state["format"] == STATE_FORMAT == "kimflow-2"
 
 
 def test_a_script_the_sandbox_would_refuse_is_refused_at_deploy_time(engine, system):
@@ -65,3 +66,58 @@ def test_a_script_the_sandbox_would_refuse_is_refused_at_deploy_time(engine, sys
         engine.deploy({"x.bpmn": diagram}, actor=system)
     [problem] = err.value.problems
     assert problem.element_id == "sc" and "Importe" in problem.message
+
+
+MODELER_LANES = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:collaboration id="c"><bpmn:participant id="pool" processRef="lanes"/></bpmn:collaboration>
+  <bpmn:process id="lanes" isExecutable="true">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="Lane_0a1" name="Sachbearbeitung Einbürgerung"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>check</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="Lane_0b2" name="Ausländerbehörde (abh)"><bpmn:flowNodeRef>sign</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="s"/><bpmn:userTask id="check" name="Prüfen"/><bpmn:userTask id="sign" name="Zeichnen"/>
+    <bpmn:endEvent id="e"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="check"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="sign"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="sign" targetRef="e"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_modeler_diagram_with_arbitrary_lane_names_runs_and_its_tasks_go_to_the_lane_group(db, system):
+    from engine.service.engine import ProcessEngine
+    from engine.service.registry import Extensions
+    from engine.store.models import HumanTask
+
+    engine = ProcessEngine(db, Extensions(offices={"abh", "kim_cm"}))
+    engine.deploy({"lanes.bpmn": MODELER_LANES}, actor=system)
+    instance_id = engine.start("lanes", actor=system)
+    with db.reading() as session:
+        [task] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).all()
+    assert (task.element_id, task.office) == ("check", "Sachbearbeitung Einbürgerung")
+    engine.complete(task.id, actor=system)
+    with db.reading() as session:
+        [sign] = session.scalars(select(HumanTask).where(HumanTask.status == "open")).all()
+    assert (sign.element_id, sign.office) == ("sign", "abh")
+
+
+def test_a_diagram_that_is_only_a_start_event_completes(engine, system):
+    diagram = MODELER_LANES.split("<bpmn:collaboration")[0] + (
+        '<bpmn:process id="only_start" isExecutable="true"><bpmn:startEvent id="s"/></bpmn:process>'
+        "</bpmn:definitions>")
+    engine.deploy({"only_start.bpmn": diagram}, actor=system)
+    assert engine.show(engine.start("only_start", actor=system)).status == "completed"
+
+
+def test_a_recursive_call_activity_is_refused_at_deploy(engine, system):
+    diagram = MODELER_LANES.split("<bpmn:collaboration")[0] + (
+        '<bpmn:process id="again" isExecutable="true"><bpmn:startEvent id="s"/>'
+        '<bpmn:callActivity id="call_self" calledElement="again"/><bpmn:endEvent id="e"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="call_self"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="call_self" targetRef="e"/></bpmn:process></bpmn:definitions>')
+    with pytest.raises(DefinitionError) as err:
+        engine.deploy({"again.bpmn": diagram}, actor=system)
+    assert any(p.file == "again.bpmn" and p.element_id == "call_self" for p in err.value.problems)

@@ -110,10 +110,32 @@ def _laned(lane_name: str, lane_id: str = "Lane_1") -> str:
     return _process(lanes + VALID)
 
 
-def test_unknown_lane_is_refused_when_offices_are_known():
-    problem = _only_error(_laned("Irgendwer"), known_offices={"abh", "kim_cm"})
-    assert problem.element_id == "Lane_1"
-    assert "keinem bekannten Amt" in problem.message
+def test_a_lane_that_is_no_known_office_becomes_a_candidate_group_with_a_warning():
+    problems = validate_bundle({"p.bpmn": _laned("Irgendwer")}, known_offices={"abh", "kim_cm"})
+    [warning] = [problem for problem in problems if problem.element_id == "Lane_1"]
+    assert warning.severity == "warning" and warning.file == "p.bpmn"
+    assert "Kandidatengruppe »Irgendwer«" in warning.message
+    assert _errors(_laned("Irgendwer"), known_offices={"abh", "kim_cm"}) == []
+
+
+def _caller(process_id: str, called: str) -> str:
+    call = f'<bpmn:callActivity id="call_{called}" calledElement="{called}"/>'
+    body = ('<bpmn:startEvent id="s"/>' + _flow("f1", "s", f"call_{called}") + call
+            + _flow("f2", f"call_{called}", "e") + '<bpmn:endEvent id="e"/>')
+    return _process(body).replace('id="p"', f'id="{process_id}"')
+
+
+def test_a_process_that_calls_itself_is_refused_naming_file_and_call_activity():
+    problems = [p for p in validate_bundle({"self.bpmn": _caller("loop", "loop")}) if p.severity == "error"]
+    [problem] = [p for p in problems if "zurück" in p.message]
+    assert (problem.file, problem.element_id) == ("self.bpmn", "call_loop")
+    assert "loop → loop" in problem.message
+
+
+def test_two_processes_calling_each_other_are_refused():
+    files = {"a.bpmn": _caller("a", "b"), "b.bpmn": _caller("b", "a")}
+    problems = [p for p in validate_bundle(files) if "zurück" in p.message]
+    assert {(p.file, p.element_id) for p in problems} == {("a.bpmn", "call_b"), ("b.bpmn", "call_a")}
 
 
 @pytest.mark.parametrize(("name", "lane_id"), [("abh", "L"), ("Ausländerbehörde (abh)", "L"), ("ABH", "abh")])

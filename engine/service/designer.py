@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.bpmn.expressions import ExpressionError, compile_problem, is_juel, iso_timer_kind, juel_to_python
 from engine.bpmn.validation import validate_bundle
 from engine.bpmn.version_diff import VersionDiff, diff_versions
+from engine.bpmn.xmlsafe import parse_xml
 from engine.core.actors import Actor
 from engine.core.errors import DefinitionError, NotFound, Problem
 from engine.runtime.dryrun import DryRunResult, Scenario, dry_run
@@ -28,6 +31,8 @@ _ID = re.compile(r"^[A-Za-z_][\w.-]{0,199}$")
 _PROCESS = re.compile(r"<(?:\w+:)?process\b[^>]*?\bid=\"([^\"]+)\"[^>]*>", re.DOTALL)
 _EXECUTABLE = re.compile(r"isExecutable=\"true\"")
 _DECISION = re.compile(r"<(?:\w+:)?decision\b[^>]*?\bid=\"([^\"]+)\"", re.DOTALL)
+_CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+_DATE_ATTRIBUTES = {"dueDate": "Fälligkeit", "followUpDate": "Wiedervorlage"}
 
 
 @dataclass
@@ -180,6 +185,7 @@ class Designer:
     def _problems(self, session: Session, file_name: str, xml: str) -> list[Problem]:
         files = self._bundle(session, file_name, xml)
         problems = validate_bundle(files, known_offices=self.engine.extensions.offices)
+        problems += task_date_problems(file_name, xml, already=problems)
         return [p for p in problems if p.file in (None, file_name)] + \
             [p for p in problems if p.file not in (None, file_name) and p.severity == "error"]
 
@@ -254,6 +260,37 @@ class Designer:
         if progress is None:
             raise NotFound("Diese Migration ist nicht (mehr) bekannt")
         return progress
+
+
+def date_expression_problem(text: str) -> str | None:
+    """Return a German hint when a due or follow-up date is neither ISO 8601 nor a compiling expression."""
+    value = text.strip()
+    if not value or iso_timer_kind(value) in ("duration", "date"):
+        return None
+    if is_juel(value):
+        try:
+            return compile_problem(juel_to_python(value), value)
+        except ExpressionError as err:
+            return str(err)
+    return (f"»{value}« ist kein gültiges Datum: erwartet wird eine ISO-8601-Dauer (z. B. P10D, PT4H), "
+            "ein Datum (z. B. 2027-01-31 oder 2027-01-31T12:00:00Z) oder ein Ausdruck wie ${frist}.")
+
+
+def task_date_problems(file_name: str, xml: str, already: Sequence[Problem] = ()) -> list[Problem]:
+    """Check camunda:dueDate and camunda:followUpDate of every user task; skip values `already` reported."""
+    try:
+        root = parse_xml(xml, file_name)
+    except DefinitionError:
+        return []  # the bundle validation reports unreadable XML
+    problems: list[Problem] = []
+    for task in root.iter("{*}userTask"):
+        for attribute, label in _DATE_ATTRIBUTES.items():
+            value = (task.get(f"{{{_CAMUNDA}}}{attribute}") or "").strip()
+            hint = date_expression_problem(value)
+            if hint and not any(p.element_id == task.get("id") and f"»{value}«" in p.message for p in already):
+                problems.append(Problem(f"{label}: {hint}", file=file_name, element_id=task.get("id"),
+                                        line=task.sourceline))
+    return problems
 
 
 def scenario_from(payload: dict[str, Any], process_id: str | None) -> Scenario:

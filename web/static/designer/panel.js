@@ -3,6 +3,11 @@
   "use strict";
 
   var FIELD_TYPES = ["string", "long", "boolean", "date", "enum"];
+  // Constraints per field type the engine checks (engine/bpmn/forms.py): [name, label, hint].
+  var LIMITS = {
+    "long": [["min", "Kleinster Wert (min)", ""], ["max", "Größter Wert (max)", ""]],
+    "string": [["minlength", "Mindestlänge (minlength)", ""], ["maxlength", "Höchstlänge (maxlength)", ""]]
+  };
   var USER_ATTRS = [
     ["candidateGroups", "Zuständige Stelle(n) (candidateGroups, z. B. abh)"],
     ["assignee", "Bearbeiter/in (assignee)"],
@@ -11,6 +16,19 @@
     ["followUpDate", "Wiedervorlage (followUpDate)"],
     ["priority", "Priorität (0–100 oder Ausdruck)"]
   ];
+
+  var DATE_ATTRS = { dueDate: true, followUpDate: true };
+  var ISO_DURATION = /^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?$/;
+  var ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+  // The same rule the server applies at save and deploy (engine/service/designer.py); the server has the last word.
+  function dateHint(text) {
+    var value = (text || "").trim();
+    if (!value || ISO_DURATION.test(value) || ISO_DATE.test(value)) { return ""; }
+    if (/^[$#]\{[\s\S]*\}$/.test(value)) { return ""; }
+    return "»" + value + "« ist kein gültiges Datum: erwartet wird eine ISO-8601-Dauer (z. B. P10D, PT4H), " +
+      "ein Datum (z. B. 2027-01-31) oder ein Ausdruck wie ${frist}.";
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -53,6 +71,13 @@
     input.addEventListener("change", function () { onChange(input.value); });
     field.appendChild(input);
     if (options.hint) { field.appendChild(el("p", { "class": "hint", text: options.hint })); }
+    if (options.check) {
+      var warning = el("p", { "class": "hint problem", id: id + "-problem", role: "status" });
+      var show = function () { warning.textContent = options.check(input.value); };
+      input.addEventListener("input", show);
+      show();
+      field.appendChild(warning);
+    }
     return field;
   };
 
@@ -99,7 +124,7 @@
         var props = {};
         props["camunda:" + pair[0]] = v.trim() || undefined;
         self.update(props);
-      }));
+      }, { check: DATE_ATTRS[pair[0]] ? dateHint : null }));
     });
     this.formFields(bo);
   };
@@ -142,23 +167,22 @@
 
   KimflowPanel.prototype.formFieldRow = function (data, field, index) {
     var self = this;
+    var prefix = "field-" + index + "-";
     var row = el("div", { "class": "form-field-row" });
     function set(props) { self.modeling.updateModdleProperties(self.element, field, props); }
-    row.appendChild(this.input("field-" + index + "-id", "Feld-ID", field.id, function (v) { set({ id: v.trim() }); }));
-    row.appendChild(this.input("field-" + index + "-label", "Beschriftung", field.label, function (v) { set({ label: v }); }));
-    row.appendChild(this.input("field-" + index + "-type", "Typ", field.type, function (v) { set({ type: v }); },
+    row.appendChild(this.input(prefix + "id", "Feld-ID", field.id, function (v) { set({ id: v.trim() }); }));
+    row.appendChild(this.input(prefix + "label", "Beschriftung", field.label, function (v) { set({ label: v }); }));
+    row.appendChild(this.input(prefix + "type", "Typ", field.type, function (v) { set({ type: v }); self.render(self.element); },
       { choices: FIELD_TYPES.map(function (t) { return [t, t]; }) }));
-    var required = el("input", { type: "checkbox", id: "field-" + index + "-required" });
-    var constraints = field.validation ? (field.validation.constraints || []) : [];
-    required.checked = constraints.some(function (c) { return c.name === "required"; });
-    required.addEventListener("change", function () {
-      var rest = constraints.filter(function (c) { return c.name !== "required"; });
-      if (required.checked) { rest.push(self.moddle.create("camunda:Constraint", { name: "required" })); }
-      var validation = self.moddle.create("camunda:Validation", { constraints: rest });
-      validation.$parent = field;
-      set({ validation: rest.length ? validation : undefined });
+    row.appendChild(this.input(prefix + "default", "Vorgabewert", field.defaultValue,
+      function (v) { set({ defaultValue: v.trim() || undefined }); }));
+    row.appendChild(this.flag(field, prefix, "required", "Pflichtfeld"));
+    row.appendChild(this.flag(field, prefix, "readonly", "Nur lesen"));
+    (LIMITS[field.type] || []).forEach(function (limit) {
+      row.appendChild(self.input(prefix + limit[0], limit[1], self.constraintConfig(field, limit[0]),
+        function (v) { self.setConstraint(field, limit[0], v.trim() || null); }, { hint: limit[2] }));
     });
-    row.appendChild(el("label", { "for": "field-" + index + "-required", "class": "inline", text: "Pflichtfeld " }, [required]));
+    if (field.type === "enum") { row.appendChild(this.enumOptions(field, prefix)); }
     var remove = el("button", { type: "button", "class": "link-button", text: "Feld entfernen" });
     remove.addEventListener("click", function () {
       self.modeling.updateModdleProperties(self.element, data, {
@@ -167,6 +191,68 @@
     });
     row.appendChild(remove);
     return row;
+  };
+
+  KimflowPanel.prototype.constraints = function (field) {
+    return field.validation ? (field.validation.constraints || []).slice() : [];
+  };
+
+  KimflowPanel.prototype.constraintConfig = function (field, name) {
+    var found = this.constraints(field).filter(function (c) { return c.name === name; })[0];
+    return found ? (found.config || "") : "";
+  };
+
+  // Writes <camunda:validation><camunda:constraint name=".." config=".."/> as Camunda Modeler does;
+  // config null removes the constraint, "" adds one without config (required, readonly).
+  KimflowPanel.prototype.setConstraint = function (field, name, config) {
+    var rest = this.constraints(field).filter(function (c) { return c.name !== name; });
+    if (config !== null) {
+      var attrs = config ? { name: name, config: config } : { name: name };
+      rest.push(this.moddle.create("camunda:Constraint", attrs));
+    }
+    var validation;
+    if (rest.length) {
+      validation = this.moddle.create("camunda:Validation", { constraints: rest });
+      validation.$parent = field;
+      rest.forEach(function (c) { c.$parent = validation; });
+    }
+    this.modeling.updateModdleProperties(this.element, field, { validation: validation });
+  };
+
+  KimflowPanel.prototype.flag = function (field, prefix, name, label) {
+    var self = this;
+    var box = el("input", { type: "checkbox", id: prefix + name });
+    box.checked = this.constraints(field).some(function (c) { return c.name === name; });
+    box.addEventListener("change", function () { self.setConstraint(field, name, box.checked ? "" : null); });
+    return el("label", { "for": prefix + name, "class": "inline", text: label + " " }, [box]);
+  };
+
+  KimflowPanel.prototype.enumOptions = function (field, prefix) {
+    var self = this;
+    var values = (field.values || []).slice();
+    var box = el("fieldset", { "class": "enum-options", id: prefix + "options" }, [el("legend", { text: "Auswahlwerte" })]);
+    function write(next) {
+      next.forEach(function (v) { v.$parent = field; });
+      self.modeling.updateModdleProperties(self.element, field, { values: next });
+      self.render(self.element);
+    }
+    if (!values.length) { box.appendChild(el("p", { "class": "hint", text: "Noch keine Auswahlwerte – ein Auswahlfeld braucht mindestens einen." })); }
+    values.forEach(function (value, i) {
+      var id = prefix + "option-" + i;
+      box.appendChild(self.input(id + "-id", "Wert-ID", value.id, function (v) {
+        self.modeling.updateModdleProperties(self.element, value, { id: v.trim() }); }));
+      box.appendChild(self.input(id + "-name", "Anzeigetext", value.name, function (v) {
+        self.modeling.updateModdleProperties(self.element, value, { name: v }); }));
+      var drop = el("button", { type: "button", "class": "link-button", id: id + "-remove", text: "Wert entfernen" });
+      drop.addEventListener("click", function () { write(values.filter(function (x) { return x !== value; })); });
+      box.appendChild(drop);
+    });
+    var add = el("button", { type: "button", id: prefix + "add-option", text: "Auswahlwert hinzufügen" });
+    add.addEventListener("click", function () {
+      write(values.concat([self.moddle.create("camunda:Value", { id: "wert_" + (values.length + 1), name: "Neuer Wert" })]));
+    });
+    box.appendChild(add);
+    return box;
   };
 
   KimflowPanel.prototype.expression = function (text) {

@@ -1,0 +1,101 @@
+"""The properties panel in Chromium: an enum field with options and limits, deployed and used by an instance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.core.actors import Actor
+from engine.identity import org
+from engine.read import lists as queries
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+DIAGRAM = ROOT / "tests" / "scenarios" / "antrag.bpmn"
+PASSWORD = "geheim-geheim-42"
+SYSTEM = Actor.system_actor("test")
+
+
+@pytest.fixture
+def server(live_app):
+    """Serve the app with a designer and the `antrag` process deployed."""
+    app, base = live_app
+    services = app.extensions["kimflow"]
+    with services.db.unit_of_work() as session:
+        org.create_user(session, "d.berg", "Dana Berg", PASSWORD, actor="test", role="designer")
+    services.engine.deploy({"antrag.bpmn": DIAGRAM.read_bytes()}, actor=SYSTEM)
+    return base, services
+
+
+def _open_designer(page, base: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", "d.berg")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(base + "/designer/process/antrag/")
+    page.wait_for_selector("#designer[data-ready=true]")
+
+
+def _user_task_with_enum_field(page) -> None:
+    page.click('.djs-element[data-element-id="gw"]')
+    page.click('.djs-context-pad .entry[data-action="append.append-task"]')
+    page.keyboard.press("Escape")
+    page.click('.djs-context-pad .entry[data-action="replace"]')
+    page.click('.djs-popup .entry[data-id="replace-with-user-task"]')
+    page.fill("#prop-id", "einstufen")
+    page.fill("#prop-candidateGroups", "sozialamt")
+    page.press("#prop-candidateGroups", "Tab")
+    page.fill("#prop-dueDate", "3 Tage")
+    page.press("#prop-dueDate", "Tab")
+    page.click("#prop-add-field")
+    page.fill("#field-0-id", "stufe")
+    page.press("#field-0-id", "Tab")
+    page.select_option("#field-0-type", "enum")
+    page.click("#field-0-add-option")
+    page.fill("#field-0-option-0-id", "hoch")
+    page.press("#field-0-option-0-id", "Tab")
+    page.fill("#field-0-option-0-name", "Hohe Dringlichkeit")
+    page.press("#field-0-option-0-name", "Tab")
+    page.check("#field-0-required")
+
+
+def test_an_enum_option_added_in_the_panel_reaches_the_form_of_a_started_instance(server, page):
+    base, services = server
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    _open_designer(page, base)
+    _user_task_with_enum_field(page)
+    assert not errors
+    assert "kein gültiges Datum" in page.inner_text("#prop-dueDate-problem")
+
+    page.click("#btn-save")
+    page.wait_for_selector("#message:has-text('Gespeichert')")
+    due_problem = page.locator('#problems li[data-element-id="einstufen"]', has_text="Fälligkeit")
+    due_problem.click()
+    page.fill("#prop-dueDate", "P3D")
+    page.press("#prop-dueDate", "Tab")
+    for flow_id in [m.get_attribute("data-element-id") for m in page.locator(".djs-element.kf-error").all()
+                    if m.get_attribute("data-element-id") != "einstufen"]:
+        page.locator(f'#problems li[data-element-id="{flow_id}"]').first.click()
+        page.fill("#prop-condition", "${amount < 10}")
+        page.press("#prop-condition", "Tab")
+    page.click("#btn-save")
+    page.wait_for_selector("#message:has-text('Gespeichert')")
+    page.click("#btn-deploy")
+    page.wait_for_selector("#message:has-text('Bereitgestellt: antrag Version 2')")
+
+    engine = services.engine
+    instance = engine.start("antrag", actor=SYSTEM)
+    with services.db.reading() as session:
+        first = queries.open_tasks(session, instance_id=instance)[0]
+    engine.complete(first.id, actor=SYSTEM, data={"amount": 5})
+    with services.db.reading() as session:
+        [task] = queries.open_tasks(session, instance_id=instance)
+    form, _data = engine.task_form(task.id)
+    [field] = form.fields
+    assert (task.element_id, field.id, field.type, field.required) == ("einstufen", "stufe", "enum", True)
+    assert field.options == [("hoch", "Hohe Dringlichkeit")]
+    engine.complete(task.id, actor=SYSTEM, data={"stufe": "hoch"})

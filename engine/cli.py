@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -181,6 +182,10 @@ def run(argv: Sequence[str] | None = None, plugin: Plugin | None = None) -> int:
         return args.func(args, engine)
     except (KimflowError, ValueError) as err:
         return _fail(str(err))
+    except Exception as err:  # noqa: BLE001 - no traceback reaches the person at the terminal
+        logging.getLogger(__name__).debug("kimflow %s failed", args.command, exc_info=True)
+        return _fail(f"Unerwarteter Fehler bei »{args.command}« ({type(err).__name__}); bitte den Betrieb "
+                     "informieren. Details stehen im Protokoll bei Stufe DEBUG.", code=1)
 
 
 def main() -> None:

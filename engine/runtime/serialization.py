@@ -46,8 +46,9 @@ class StepBudgetExceeded(WorkflowException):
     def __init__(self, task, steps: int):
         element = task.task_spec.bpmn_id or task.task_spec.name
         super().__init__(f"Schrittbudget erschöpft: mehr als {steps} automatische Schritte ohne Halt, "
-                         f"zuletzt bei {element!r} (Endlosschleife oder rekursiver Aufruf?)", task=task)
+                         f"zuletzt bei {element!r} (Endlosschleife oder rekursiver Aufruf?)")
         self.element_id = element
+        self.task = task
 
 
 class KimflowWorkflow(BpmnWorkflow):
@@ -234,7 +235,7 @@ class UnstorableValue(WorkflowException):
 
     def __init__(self, found: list[tuple[str, str, str]]):
         element = found[0][0]
-        names = ", ".join(f"{name!r} ({typename})" for _element, name, typename in found)
+        names = ", ".join(dict.fromkeys(f"{name!r} ({typename})" for _element, name, typename in found))
         super().__init__(f"Bei {element!r} entstand ein Wert, der nicht gespeichert werden kann: {names}. "
                          "Erlaubt sind Text, Zahlen, Wahrheitswerte, Listen, Verzeichnisse, Datum, Uhrzeit, "
                          "Zeitspanne, Decimal und Mengen.")

@@ -121,3 +121,16 @@ def test_a_recursive_call_activity_is_refused_at_deploy(engine, system):
     with pytest.raises(DefinitionError) as err:
         engine.deploy({"again.bpmn": diagram}, actor=system)
     assert any(p.file == "again.bpmn" and p.element_id == "call_self" for p in err.value.problems)
+
+
+def test_an_unexpected_error_in_a_cli_verb_is_a_german_message_and_exit_code_one(db, monkeypatch, capsys):
+    from engine import cli
+    from engine.service.engine import ProcessEngine
+
+    def broken(self, instance_id):
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(ProcessEngine, "show", broken)
+    assert cli.run(["--db", str(db.engine.url.render_as_string(hide_password=False)), "show", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "Unerwarteter Fehler bei »show«" in captured.err and "Traceback" not in captured.err + captured.out

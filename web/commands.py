@@ -56,8 +56,7 @@ def _serving_after(run_demo: Callable[[argparse.Namespace, ProcessEngine], int])
     def demo_then_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
         code = run_demo(args, engine)
         if code == 0 and getattr(args, "serve", False) and not getattr(args, "json", False):
-            start_worker_thread(engine)
-            args.dev = True  # the demo is one process: development server plus worker thread
+            args.dev = args.with_worker = True  # the demo is one process: development server plus worker thread
             return cmd_serve(args, engine)
         return code
 
@@ -81,6 +80,8 @@ def cmd_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
     bind = os.environ.get("KIMFLOW_BIND", "127.0.0.1:5000")
     host, _, port = bind.rpartition(":")
     host, port = args.host or host, str(args.port or port)
+    if getattr(args, "with_worker", False):
+        start_worker_thread(engine)
     if getattr(args, "dev", False):
         return _serve_dev(url, host, int(port))
     from web.gunicorn_app import Server

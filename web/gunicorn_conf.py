@@ -16,6 +16,7 @@ threads = int(os.environ.get("KIMFLOW_WEB_THREADS") or 2)
 timeout = int(os.environ.get("KIMFLOW_WEB_TIMEOUT") or 60)
 graceful_timeout = 20
 keepalive = 5
+preload_app = True  # build the app once in the master: workers start in milliseconds
 max_requests = 5000  # recycle workers now and then so slow leaks never add up
 max_requests_jitter = 500
 accesslog = None  # the app writes its own JSON access log with request ids (web/ops.py)
@@ -39,10 +40,13 @@ def on_starting(server) -> None:
 
 
 def post_fork(server, worker) -> None:
-    """Give each worker the JSON log format too."""
+    """Give each worker the JSON log format and database connections of its own."""
     from web import logging_setup
 
     logging_setup.configure(os.environ.get("KIMFLOW_LOG_LEVEL", "INFO"))
+    app = getattr(server.app, "callable", None)
+    if app is not None:  # preloaded: connections opened by the master must not be shared across forks
+        app.extensions["kimflow"].db.engine.dispose(close=False)
 
 
 def child_exit(server, worker) -> None:
@@ -58,5 +62,7 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "web.logging_setup.JsonFormatter"}},
     "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
-    "loggers": {"gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False}},
+    "root": {"handlers": ["json"], "level": os.environ.get("KIMFLOW_LOG_LEVEL", "INFO")},
+    "loggers": {"gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False},
+                "gunicorn.access": {"handlers": ["json"], "level": "INFO", "propagate": False}},
 }

@@ -60,7 +60,16 @@ class ScenarioResult:
         return not self.failures
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "passed": self.passed, "failures": self.failures, "run": self.run.as_dict()}
+        return {"name": self.name, "passed": self.passed, "failures": self.failures, "run": self.run.as_dict(),
+                "stopped_at": self.stopped_at}
+
+    @property
+    def stopped_at(self) -> str | None:
+        """Name the step the run ended or waits at, for the designer to find the failure on the diagram."""
+        if not self.run.path:
+            return None
+        last = self.run.path[-1]
+        return f"{last.name} ({last.element_id})" if last.name and last.name != last.element_id else last.element_id
 
 
 @dataclass

@@ -6,7 +6,7 @@ from flask import Response, current_app, flash, jsonify, redirect, render_templa
 
 from engine import DefinitionError, DraftInput, KimflowError, NotFound, defined_id, valid_id
 from web.designer import bp
-from web.designer.common import checked_kind, designer, suffix
+from web.designer.common import checked_kind, designer, shipped_scenarios, suffix
 from web.designer.templates_new import new_bpmn, new_dmn
 from web.security import current_actor, roles_required
 
@@ -87,6 +87,8 @@ def edit(kind: str, process_id: str):
     except NotFound as err:
         flash(str(err), "error")
         return redirect(url_for("designer.library"))
+    if kind == "process" and not opened.scenarios:
+        opened.scenarios = shipped_scenarios(process_id, opened.file_name)
     return render_template("designer/edit.html", kind=kind, opened=opened)
 
 

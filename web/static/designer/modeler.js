@@ -223,7 +223,7 @@
       list.appendChild(item);
     });
     box.appendChild(list);
-    box.className = ok ? "run-ok" : "run-failed";
+    box.className = ok === null ? "run-neutral" : ok ? "run-ok" : "run-failed";
   }
 
   function markPath(ids) {
@@ -261,11 +261,18 @@
       return post("szenarien", { xml: xml, file_name: state.fileName, text: document.getElementById("scenario-input").value });
     }).then(function (result) {
       if (result.status !== 200) { runResult("Szenarien", [result.data.error], false); return; }
+      if (!result.data.total) {
+        runResult("Keine Szenarien", ["Die Szenariodatei enthält keine Szenarien; es wurde nichts geprüft."], null);
+        return;
+      }
       var lines = [];
       result.data.results.forEach(function (r) {
         lines.push((r.passed ? "✓ " : "✗ ") + r.name);
+        if (!r.passed && r.stopped_at) { lines.push("    Angehalten bei: " + r.stopped_at); }
         r.failures.forEach(function (f) { lines.push("    " + f); });
       });
+      var failed = result.data.results.filter(function (r) { return !r.passed; })[0];
+      if (failed) { markPath(failed.run.path.map(function (s) { return s.element_id; })); }
       runResult("Szenarien: " + result.data.passed + " von " + result.data.total + " bestanden", lines,
         result.data.passed === result.data.total);
     });

@@ -106,9 +106,10 @@ def _init_headers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from web.admin import bp as admin_bp
     from web.auth import bp as auth_bp
+    from web.cases import bp as cases_bp
     from web.staff import bp as staff_bp
 
-    for blueprint in (auth_bp, staff_bp, admin_bp):
+    for blueprint in (auth_bp, staff_bp, cases_bp, admin_bp):
         app.register_blueprint(blueprint)
     for name in app.config.get("OPTIONAL_BLUEPRINTS", OPTIONAL_BLUEPRINTS):
         try:

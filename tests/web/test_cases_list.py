@@ -1,0 +1,94 @@
+"""The case list and the person search: only the cases need-to-know allows, tolerant of spelling, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, update
+
+from engine.store.models import AuditEvent, HumanTask
+from tests.web.cases_scene import seed_two_cases
+from workflows.cases.models import Case
+
+
+@pytest.fixture
+def cases(services, restore_template):
+    """A Neuss case (consent for the Sozialamt and the ABH) and a Kaarst case, one per case manager."""
+    return restore_template("cases_two", seed_two_cases, services.db)
+
+
+def _audit(services, actor: str, action: str) -> list[dict]:
+    with services.db.reading() as session:
+        return [e.details for e in session.scalars(select(AuditEvent).where(
+            AuditEvent.actor == actor, AuditEvent.action == action))]
+
+
+def test_the_case_manager_lists_her_cases_with_stage_and_name(cases, login):
+    html = login("c.neuss").get("/faelle").data.decode()
+    assert cases["neuss"] in html and "Al-Hassan, Mohammed" in html and "Zuweisung erfassen" in html
+    assert cases["kaarst"] not in html
+
+
+def test_a_kaarst_case_manager_sees_no_neuss_case_in_list_or_search(cases, login):
+    client = login("c.kaarst")
+    assert cases["neuss"] not in client.get("/faelle?ansicht=unit&status=").data.decode()
+    assert cases["neuss"] not in client.get("/personen?name=Mohammed").data.decode()
+    assert "0 Treffer" in client.get(f"/personen?fallnummer={cases['neuss']}").data.decode()
+    assert cases["kaarst"] in client.get("/personen?name=Mueller").data.decode()
+
+
+def test_a_sozialamt_clerk_of_kaarst_sees_no_neuss_case_although_neuss_has_consent(cases, login):
+    client = login("s.kaarst")
+    assert cases["neuss"] not in client.get("/faelle?ansicht=unit").data.decode()
+    assert cases["neuss"] not in client.get("/personen?name=Al-Hassan").data.decode()
+
+
+def test_the_neuss_sozialamt_finds_the_consented_case_with_its_name(cases, login):
+    html = login("s.neuss").get("/personen?name=Muhammad+Al+Hasan").data.decode()
+    assert cases["neuss"] in html and "Al-Hassan, Mohammed" in html
+
+
+def test_the_search_tolerates_spelling_and_combines_birth_date_and_case_number(cases, login):
+    client = login("c.neuss")
+    for query in ("name=Muhammad", "name=al+hasan", "geburtsdatum=17.05.1990", f"fallnummer={cases['neuss']}",
+                  "name=Mohamed&geburtsdatum=1990-05-17"):
+        assert cases["neuss"] in client.get(f"/personen?{query}").data.decode(), query
+    assert cases["neuss"] not in client.get("/personen?name=Mohamed&geburtsdatum=1990-05-18").data.decode()
+
+
+def test_every_search_is_audited_with_codes_and_never_the_text(cases, login, services):
+    login("c.neuss").get("/personen?name=Muhammad&geburtsdatum=1990-05-17")
+    [details] = _audit(services, "c.neuss", "person_searched")
+    assert details == {"criteria": ["name", "birth_date"], "results": 1}
+    assert "Muhammad" not in str(details)
+
+
+def test_reading_the_list_is_audited(cases, login, services):
+    login("c.neuss").get("/faelle")
+    assert _audit(services, "c.neuss", "case_list_viewed")[-1]["results"] == 1
+
+
+def test_overdue_filter_and_flags_show_late_work(cases, login, services):
+    with services.db.unit_of_work() as session:
+        session.execute(update(HumanTask).values(due_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
+    client = login("c.neuss")
+    html = client.get("/faelle?ueberfaellig=1").data.decode()
+    assert cases["neuss"] in html and "1 Aufgabe" in html
+    with services.db.unit_of_work() as session:
+        session.execute(update(HumanTask).values(due_at=None))
+    assert cases["neuss"] not in client.get("/faelle?ueberfaellig=1").data.decode()
+
+
+def test_closed_cases_appear_only_when_asked_for(cases, login, services):
+    with services.db.unit_of_work() as session:
+        session.execute(update(Case).values(status="closed"))
+    client = login("c.neuss")
+    assert cases["neuss"] not in client.get("/faelle").data.decode()
+    assert cases["neuss"] in client.get("/faelle?status=closed").data.decode()
+
+
+def test_a_bad_birth_date_is_reported_and_nothing_is_searched(cases, login, services):
+    html = login("c.neuss").get("/personen?geburtsdatum=31.02.1990").data.decode()
+    assert 'id="geburtsdatum-error"' in html
+    assert _audit(services, "c.neuss", "person_searched") == []

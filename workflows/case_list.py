@@ -1,0 +1,144 @@
+"""The case list of case management ("Meine Fälle", "Fälle der Einheit"): one page of the cases an actor may open.
+
+The page query filters and sorts on indexed columns of kim_case only (the visibility clause, the case number, the
+primary key in opening order); what a row shows beyond the case (stage, next deadline, overdue work, last activity)
+is read for the page's 50 cases alone, by the indexes on human_task, kim_deadline and audit_event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.localtime import local_date
+from engine.service.task_rule import OPEN_STATES
+from engine.store import audit
+from engine.store.models import AuditEvent, HumanTask
+from workflows.cases.models import Case, Deadline
+from workflows.cases.visibility import named_case_refs, visible_case_refs
+
+SCOPES = ("unit", "mine")
+SORTS = {"-opened": (Case.id.desc(),), "opened": (Case.id.asc(),), "case_ref": (Case.case_ref.asc(),)}
+STATUSES = ("open", "closed")
+PER_PAGE = 50
+COUNT_CAP = 1000  # counting 30,000 visible cases costs more than the page; the list shows "1.000+"
+
+
+@dataclass
+class CaseFilter:
+    """What the list shows: whose cases, which status and municipality, only overdue ones, in which order."""
+
+    scope: str = "unit"
+    status: str | None = "open"
+    area: str | None = None
+    overdue: bool = False
+    sort: str = "-opened"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One case as the list shows it; the name only where the actor may see it."""
+
+    case_ref: str
+    name: str | None
+    area: str | None
+    status: str
+    opened_at: dt.datetime
+    stage: str | None
+    next_deadline: dt.date | None
+    deadline_label: str | None
+    deadline_overdue: bool
+    overdue_tasks: int
+    last_activity: dt.datetime | None
+
+
+@dataclass
+class CasePage:
+    """One page of the list with its (capped) total."""
+
+    rows: list[CaseRow] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _open_task_refs(*conditions) -> Select:
+    return select(HumanTask.case_ref).where(HumanTask.status.in_(OPEN_STATES), HumanTask.case_ref.is_not(None),
+                                            *conditions)
+
+
+def cases_query(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime) -> Select:
+    """Return the filtered, sorted query of the case rows the actor may open."""
+    query = select(Case).where(Case.case_ref.in_(visible_case_refs(session, actor, now)))
+    if flt.scope == "mine":
+        query = query.where(or_(Case.opened_by == actor.name, Case.case_ref.in_(_open_task_refs(
+            or_(HumanTask.claimed_by == actor.name, HumanTask.assignee == actor.name)))))
+    if flt.status in STATUSES:
+        query = query.where(Case.status == flt.status)
+    if flt.area:
+        query = query.where(Case.area == flt.area)
+    if flt.overdue:
+        query = query.where(Case.case_ref.in_(_open_task_refs(HumanTask.due_at < now)))
+    return query.order_by(*SORTS.get(flt.sort, SORTS["-opened"]))
+
+
+def case_page(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime | None = None) -> CasePage:
+    """Return one page of the case list; reading it is audited (codes only)."""
+    now = now or clock.now()
+    query = cases_query(session, actor, flt, now)
+    page = max(1, flt.page)
+    cases = list(session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    limited = query.order_by(None).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(limited)) or 0
+    rows = _rows(session, actor, cases, now)
+    audit.record(session, actor.name, "case_list_viewed", scope=flt.scope, results=len(rows),
+                 names_shown=sum(1 for r in rows if r.name))
+    return CasePage(rows, min(total, COUNT_CAP), total > COUNT_CAP, page)
+
+
+def _rows(session: Session, actor: Actor, cases: list[Case], now: dt.datetime) -> list[CaseRow]:
+    refs = [c.case_ref for c in cases]
+    if not refs:
+        return []
+    named = set(session.scalars(named_case_refs(session, actor, now).where(Case.case_ref.in_(refs))))
+    stages: dict[str, str] = {}
+    overdue: dict[str, int] = {}
+    for ref, name, due in session.execute(
+            select(HumanTask.case_ref, HumanTask.name, HumanTask.due_at)
+            .where(HumanTask.case_ref.in_(refs), HumanTask.status.in_(OPEN_STATES))
+            .order_by(HumanTask.created_at, HumanTask.id)):
+        stages.setdefault(ref, name)
+        if due is not None and due < now:
+            overdue[ref] = overdue.get(ref, 0) + 1
+    deadlines: dict[str, tuple[dt.date, str]] = {}
+    for ref, due_on, label in session.execute(
+            select(Deadline.case_ref, Deadline.due_on, Deadline.label)
+            .where(Deadline.case_ref.in_(refs), Deadline.done_at.is_(None)).order_by(Deadline.due_on)):
+        deadlines.setdefault(ref, (due_on, label))
+    activity = dict(session.execute(select(AuditEvent.case_ref, func.max(AuditEvent.at))
+                                    .where(AuditEvent.case_ref.in_(refs)).group_by(AuditEvent.case_ref)).all())
+    today = local_date(now)
+    return [CaseRow(c.case_ref, _name(c) if c.case_ref in named else None, c.area, c.status, c.opened_at,
+                    stages.get(c.case_ref), *(_deadline(deadlines.get(c.case_ref), today)),
+                    overdue.get(c.case_ref, 0), activity.get(c.case_ref)) for c in cases]
+
+
+def _name(case: Case) -> str:
+    return ", ".join(p for p in (case.family_name, case.given_name) if p)
+
+
+def _deadline(entry: tuple[dt.date, str] | None, today: dt.date) -> tuple[dt.date | None, str | None, bool]:
+    if entry is None:
+        return None, None, False
+    return entry[0], entry[1], entry[0] < today

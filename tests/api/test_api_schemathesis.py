@@ -32,7 +32,15 @@ def test_every_operation_answers_as_documented(app, client, two_tasks, token_for
     headers = token_for("schemathesis", ("sozialamt_neuss",))
     start(client, headers, "neuss")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema.config.generation.update(allow_x00=False)  # NUL is refused up front (see the test below)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 18
     for operation in operations:
         _check(operation, headers)
+
+
+def test_a_nul_character_is_refused_with_422_before_it_reaches_the_database(client, two_tasks, token_for):
+    headers = token_for("nul", ("sozialamt_neuss",))
+    answer = client.post("/api/v1/messages", headers=headers, json={"name": "a\u0000b"})
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    assert client.get("/api/v1/tasks?search=a%00b", headers=headers).status_code == 422

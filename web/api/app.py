@@ -36,6 +36,7 @@ def create_api(parent: Flask) -> APIFlask:
     auth.init_app(api)
     Limiter(_limit_key, app=api, default_limits=[api.config["RATELIMIT_DEFAULT"]])
     _register(api)
+    _refuse_nul(api)
     _headers(api)
     return api
 
@@ -61,6 +62,21 @@ def _register(api: APIFlask) -> None:
         """Show the interactive API documentation (assets served by kimflow itself)."""
         return render_template("api/docs.html", spec_url=url_for("openapi.spec"),
                                static=lambda name: url_for("static", filename=name))
+
+
+def _refuse_nul(api: APIFlask) -> None:
+    """Refuse NUL characters before they reach the database (PostgreSQL text cannot hold them)."""
+
+    @api.before_request
+    def _no_nul():
+        if "\x00" in request.path:
+            return problems.problem(404, "Diese Adresse gibt es nicht")
+        body = request.get_data(cache=True)
+        if "\x00" in request.query_string.decode("latin-1") or b"\\u0000" in body or b"\x00" in body \
+                or "%00" in request.query_string.decode("latin-1"):
+            return problems.problem(422, "Steuerzeichen NUL ist nicht erlaubt",
+                                    [{"field": "", "messages": ["NUL (\\u0000) ist nicht erlaubt"]}])
+        return None
 
 
 def _headers(api: APIFlask) -> None:

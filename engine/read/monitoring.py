@@ -142,6 +142,16 @@ class TaskLine:
         return round((self.completed_at - self.created_at).total_seconds() / 3600, 1)
 
 
+@dataclass(frozen=True)
+class ActionLine:
+    """One administrative action on an instance, with the reason kept beside the audit line."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    details: dict[str, Any]
+
+
 @dataclass
 class InstanceDetail:
     """Everything the instance page shows, except process data (that goes through the engine)."""
@@ -153,7 +163,7 @@ class InstanceDetail:
     timers: list[tuple[str, dt.datetime]] = field(default_factory=list)
     messages: list[tuple[str, str]] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
-    actions: list[AuditEvent] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)
     path: dict[str, str] = field(default_factory=dict)  # element id -> completed / active / failed
 
 
@@ -175,9 +185,12 @@ def instance_detail(session: Session, instance_id: int) -> InstanceDetail:
         .where(MessageSubscription.instance_id == instance_id))]
     detail.incidents = list(session.scalars(select(Incident).where(Incident.instance_id == instance_id)
                                             .order_by(Incident.created_at.desc())))
-    detail.actions = list(session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == instance_id, AuditEvent.action.in_(ADMIN_ACTIONS))
-        .order_by(AuditEvent.at.desc()).limit(100)))
+    reasons = {(r.get("action"), r.get("at")): r.get("reason") for r in (row.summary or {}).get("admin_reasons", [])}
+    detail.actions = [ActionLine(e.at, e.actor, e.action, {**(e.details or {}),
+                                                           "reason": reasons.get((e.action, e.at.isoformat()))})
+                      for e in session.scalars(select(AuditEvent).where(
+                          AuditEvent.instance_id == instance_id, AuditEvent.action.in_(ADMIN_ACTIONS))
+                          .order_by(AuditEvent.at.desc()).limit(100))]
     detail.path = path_taken(row.state)
     return detail
 

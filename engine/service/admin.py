@@ -14,7 +14,7 @@ from engine.core.actors import Actor
 from engine.core.errors import InstanceStateError, PermissionDenied
 from engine.service import projection
 from engine.store import audit
-from engine.store.models import HumanTask, Incident
+from engine.store.models import HumanTask, Incident, ProcessInstance
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,8 +49,7 @@ class InstanceAdmin:
         row.ended_at = clock.now()
         row.state = self.executor.serializer.dumps(workflow)
         projection.close_all(session, row, "cancelled")
-        audit.record(session, actor.name, "instance_cancelled", instance_id=row.id, case_ref=row.case_ref,
-                     reason=reason)
+        _audit_with_reason(session, row, actor, "instance_cancelled", reason)
 
     def _set_status(self, session, instance_id, actor, status, allowed, action, reason) -> None:
         row = self.runner.get(session, instance_id)
@@ -63,7 +62,7 @@ class InstanceAdmin:
         else:
             row.status = (row.summary or {}).get("status_before_suspend", "running")
         row.updated_at = clock.now()
-        audit.record(session, actor.name, action, instance_id=row.id, case_ref=row.case_ref, reason=reason)
+        _audit_with_reason(session, row, actor, action, reason)
 
     def retry(self, session: Session, instance_id: int, *, actor: Actor, data: Mapping[str, Any] | None = None,
               reason: str = "") -> str:
@@ -84,8 +83,7 @@ class InstanceAdmin:
         for incident in session.scalars(select(Incident).where(Incident.instance_id == row.id,
                                                                Incident.resolved_at.is_(None))):
             incident.resolved_at, incident.resolved_by = clock.now(), actor.name
-        audit.record(session, actor.name, "instance_retried", instance_id=row.id, case_ref=row.case_ref,
-                     reason=reason, fields=sorted((data or {}).keys()))
+        _audit_with_reason(session, row, actor, "instance_retried", reason, fields=sorted((data or {}).keys()))
         outcome = self.executor.advance(session, row, workflow, actor.name)
         self.runner.route_events(session, outcome.events, row, actor)
         return row.status
@@ -128,3 +126,16 @@ class InstanceAdmin:
                         human.offer_to(projection.candidate_users_for(task, unit, self.extensions, context))
                     moved += 1
         return moved
+
+
+MAX_REASONS = 50
+
+
+def _audit_with_reason(session: Session, row: ProcessInstance, actor: Actor, action: str, reason: str,
+                       **codes: Any) -> None:
+    """Audit an admin action; its free-text reason lives in the instance summary, which retention scrubs."""
+    event = audit.record(session, actor.name, action, instance_id=row.id, case_ref=row.case_ref, **codes)
+    if reason:
+        kept = list((row.summary or {}).get("admin_reasons", []))[-(MAX_REASONS - 1):]
+        kept.append({"action": action, "at": event.at.isoformat(), "actor": actor.name, "reason": reason})
+        row.summary = {**(row.summary or {}), "admin_reasons": kept}

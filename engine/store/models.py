@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.store.db import Base, UTCDateTime
@@ -78,6 +78,11 @@ class HumanTask(Base):
         Index("ix_human_task_instance_status", "instance_id", "status"),
         Index("ix_human_task_case_status", "case_ref", "status"),
         Index("ix_human_task_assignee_status", "assignee", "status"),
+        # The group inbox reads one unit (or one office's unit-less tasks) in due order (migration 0010).
+        Index("ix_human_task_unit_status_due", "unit", "status", "due_at", "created_at", "id"),
+        Index("ix_human_task_office_unit_status_due", "office", "unit", "status", "due_at", "created_at", "id"),
+        Index("ix_human_task_assignee_open_due", "assignee", "status", "due_at", "created_at", "id",
+              sqlite_where=text("assignee IS NOT NULL"), postgresql_where=text("assignee IS NOT NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -26,15 +26,16 @@ def test_serve_answers_on_the_sign_in_page(database_url):
                                "serve", "--host", "127.0.0.1", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # gunicorn starts in seconds; a loaded CI machine needs longer
+        while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
                     body = response.read().decode()
                     break
             except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("server did not answer")
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("server did not answer") from None
+                time.sleep(0.2)
         assert response.status == 200 and "Anmelden" in body
     finally:
         server.terminate()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.serializer.helpers.spec import TaskSpecConverter
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 
@@ -118,6 +119,27 @@ class KimflowBusinessRuleTask(BusinessRuleTask):
 
 # The task spec business-rule tasks are built with.
 BUSINESS_RULE_TASK = KimflowBusinessRuleTask
+
+
+class DecisionCallConverter(TaskSpecConverter):
+    """Serialize a business-rule task spec with its decision call (SpiffWorkflow's expects one DMN table)."""
+
+    def to_dict(self, spec):
+        dct = self.get_default_attributes(spec)
+        call = spec.dmnEngine
+        dct["decision_call"] = {"decision_ref": call.decision_ref, "sources": list(call.sources),
+                                "result_variable": call.result_variable, "mapping": call.mapping}
+        return dct
+
+    def from_dict(self, dct):
+        call = dct.pop("decision_call")
+        dct["dmnEngine"] = DecisionCall(call["decision_ref"], tuple(call["sources"]), call["result_variable"],
+                                        call["mapping"])
+        return self.task_spec_from_dict(dct)
+
+
+# Spec converters for serializer configs that serialize specs (version diff, tests).
+SPEC_CONVERTERS = {BusinessRuleTask: DecisionCallConverter, KimflowBusinessRuleTask: DecisionCallConverter}
 
 
 class DecisionSupport:

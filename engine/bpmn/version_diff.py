@@ -11,11 +11,13 @@ from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.bpmn.util.diff import SpecDiff
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 
+from engine.bpmn.business_rules import SPEC_CONVERTERS
 from engine.bpmn.dialect import parse_bundle
 from engine.bpmn.xmlsafe import parse_xml
 
 # The Camunda config lacks the plain ServiceTask (see ARCHITECTURE.md, dialect caveat).
-REGISTRY = BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ServiceTask: BpmnTaskSpecConverter})
+REGISTRY = BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ServiceTask: BpmnTaskSpecConverter,
+                                             **SPEC_CONVERTERS})
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 LABELS = {

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.business_rules import SPEC_CONVERTERS
 from engine.bpmn.dialect import (
     HumanTaskMeta,
     human_task_meta,
@@ -166,7 +167,7 @@ def test_office_of_lane_understands_the_lane_conventions(name, lane_id, office):
 
 def test_meta_survives_a_serializer_round_trip(antrag):
     # SpiffWorkflow's configs do not register the plain ServiceTask spec; specs with one need it added.
-    config = {**CAMUNDA_CONFIG, ServiceTask: BpmnTaskSpecConverter}
+    config = {**CAMUNDA_CONFIG, ServiceTask: BpmnTaskSpecConverter, **SPEC_CONVERTERS}
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
     workflow = BpmnWorkflow(antrag.spec("antrag"), antrag.subprocess_specs("antrag"))
     restored = serializer.deserialize_json(serializer.serialize_json(workflow))

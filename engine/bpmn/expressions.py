@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
-from engine.bpmn.juel import juel_to_python_expr
+from engine.bpmn.juel import EL_MARKER, juel_to_python_expr
+from engine.bpmn.validation_dmn import feel_problem
 
 
 class ExpressionError(ValueError):
@@ -23,6 +24,37 @@ _ISO_CYCLE = re.compile(rf"^R\d*/(?:(?:{_DATETIME})/{_DURATION}|{_DURATION}(?:/{
 # Plain values a designer meant as ISO 8601 (not a variable name), even if mistyped.
 _ISO_ATTEMPT = re.compile(r"^(?:P\d|PT\d|R\d*/|\d{4}-\d)")
 _CRON = re.compile(r"^\S+(\s+\S+){4,6}$")
+
+
+FEEL_PREFIX = "="
+
+
+def is_feel(text: str | None) -> bool:
+    """Return True when the text is a FEEL expression in Camunda 8's form, `=` followed by FEEL."""
+    return text is not None and text.lstrip().startswith(FEEL_PREFIX)
+
+
+def is_feel_language(language: str | None) -> bool:
+    """Return True for language="feel" (Camunda 7 Modeler) or an OMG FEEL namespace."""
+    return language is not None and "feel" in language.lower()
+
+
+def feel_syntax_problem(text: str) -> str | None:
+    """Return a German message when the FEEL text does not parse, else None (the parse is cached)."""
+    if not text.strip():
+        return "Der Ausdruck ist leer."
+    problem = feel_problem(text.strip(), "expression")
+    return None if problem is None else f"»{text.strip()}« ist kein gültiges FEEL ({problem})."
+
+
+def to_feel(text: str) -> str:
+    """Return FEEL text in the `=` form kimflow's script engine evaluates; raise ExpressionError if invalid."""
+    body = text.strip()
+    body = body[len(FEEL_PREFIX):].strip() if body.startswith(FEEL_PREFIX) else body
+    problem = feel_syntax_problem(body)
+    if problem:
+        raise ExpressionError(problem)
+    return FEEL_PREFIX + body
 
 
 def is_juel(text: str | None) -> bool:
@@ -70,18 +102,20 @@ def _closing_brace(text: str, start: int) -> int:
     return -1
 
 
-def juel_to_python(text: str) -> str:
-    """Translate a JUEL expression (or template) to Python; return other text unchanged."""
+def juel_to_python(text: str, *, marked: bool = True) -> str:
+    """Translate a JUEL expression (or template) to Python marked for EL semantics; other text is unchanged."""
     if not is_juel(text):
         return text
     parts = _split_template(text.strip())
     try:
         if len(parts) == 1 and parts[0][0]:
-            return juel_to_python_expr(parts[0][1])
-        pieces = [f"str({juel_to_python_expr(body)})" if is_expr else repr(body) for is_expr, body in parts]
+            python = juel_to_python_expr(parts[0][1])
+        else:
+            pieces = [f"str({juel_to_python_expr(body)})" if is_expr else repr(body) for is_expr, body in parts]
+            python = f"''.join(({', '.join(pieces)},))"
     except ValueError as exc:
         raise ExpressionError(f"Der Ausdruck »{text.strip()}« ist ungültig: {exc}") from None
-    return " + ".join(pieces)
+    return python + EL_MARKER if marked else python
 
 
 def to_python_expression(text: str | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Rewrite JUEL, FEEL and plain ISO timer values in parsed XML to Python before SpiffWorkflow reads it."""
+"""Rewrite expressions in parsed XML before SpiffWorkflow reads it: JUEL and ISO timer values to Python,
+FEEL (language="feel" or a leading `=`) checked and normalised to `=` + FEEL for kimflow's script engine."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from engine.bpmn.expressions import ExpressionError, check_timer_literal, compile_problem, timer_to_python
+from engine.bpmn.expressions import (
+    ExpressionError,
+    check_timer_literal,
+    compile_problem,
+    is_feel,
+    is_feel_language,
+    juel_to_python,
+    timer_to_python,
+    to_feel,
+)
 from engine.bpmn.expressions import to_python_expression as juel
 from engine.core.errors import Problem
 
@@ -78,15 +88,28 @@ class _Translator:
             elif local == "messageEventDefinition":
                 self.attribute_expression(element, "expression")
 
+    def feel(self, element: etree._Element, what: str) -> None:
+        """Check FEEL text at deploy and store it as `=` + FEEL."""
+        try:
+            element.text = to_feel(element.text or "")
+        except ExpressionError as exc:
+            self.problem(element, f"{what}: {exc}")
+
     def expression(self, element: etree._Element, what: str) -> None:
         language = element.get("language")
+        if is_feel_language(language) or is_feel(element.text):
+            self.feel(element, what)
+            return
         if language not in _PYTHON_LANGUAGES:
             self.problem(element, f"{what}: Die Ausdruckssprache »{language}« wird nicht unterstützt; "
-                                  "bitte ${...} oder Python verwenden.")
+                                  "bitte FEEL, ${...} oder Python verwenden.")
             return
         self.rewrite_text(element, juel, what)
 
     def timer(self, element: etree._Element, kind: str) -> None:
+        if is_feel_language(element.get("language")) or is_feel(element.text):
+            self.feel(element, "Timer")
+            return
         translated = self.rewrite_text(element, timer_to_python, "Timer")
         if translated is None and (element.text is None or not element.text.strip()):
             self.problem(element, "Timer: Es ist kein Zeitwert angegeben.")
@@ -102,7 +125,7 @@ class _Translator:
         if value is None:
             return
         try:
-            translated = juel(value) or ""
+            translated = value.strip()[1:].strip() if is_feel(value) else juel_to_python(value, marked=False)
         except ExpressionError as exc:
             self.problem(element, f"Sammlung der Mehrfachinstanz: {exc}")
             return
@@ -118,9 +141,12 @@ class _Translator:
         if value is None:
             return
         try:
-            translated = juel(value) or ""
+            translated = to_feel(value) if is_feel(value) else juel(value) or ""
         except ExpressionError as exc:
             self.problem(element, str(exc))
+            return
+        if is_feel(translated):
+            element.set(key, translated)
             return
         message = compile_problem(translated, value)
         if message:

@@ -25,6 +25,9 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine import decision
+from engine.bpmn.expressions import FEEL_PREFIX, feel_syntax_problem
+from engine.bpmn.juel import EL_HELPERS, EL_MARKER, with_el_semantics
 from engine.bpmn.script_policy import (
     CATCHABLE_EXCEPTIONS,
     FORBIDDEN_CALLS,
@@ -99,6 +102,7 @@ SAFE_BUILTINS: Mapping[str, Any] = {
     **CATCHABLE_EXCEPTIONS,
     "range": _bounded_range, "datetime": datetime, "date": date, "timedelta": timedelta,
     "__import__": _c_level_import, _BINOP: apply_operator, _AUG: _augmented, _AUG_ITEM: _augmented_item,
+    **EL_HELPERS,
 }
 
 
@@ -159,6 +163,8 @@ def compile_sandboxed(source: str, mode: str) -> CodeType:
     problems = check_tree(tree)
     if problems:
         raise SandboxViolation([f"Zeile {line}: {msg}" for line, msg in problems], lineno=problems[0][0])
+    if mode == "eval" and source.rstrip().endswith(EL_MARKER.strip()):
+        tree = with_el_semantics(cast(ast.Expression, tree))
     tree = _tick_between_statements(cast(ast.Module | ast.Expression, _Guard().visit(tree)))
     return compile(ast.fix_missing_locations(tree), SCRIPT_FILENAME, mode)
 
@@ -213,6 +219,29 @@ def _shielded(name: str, function: Callable) -> Callable:
     return call
 
 
+# A missing process variable simply counts as null, as in kimflow's decisions.
+_BENIGN_FEEL_WARNINGS = ("unknown variable",)
+
+
+class FeelExpressionError(ValueError):
+    """A FEEL expression (text after `=`) could not be evaluated; the message names the text."""
+
+
+def evaluate_feel(expression: str, variables: dict) -> Any:
+    """Evaluate `=<FEEL>` with the variables as context and return a plain JSON-friendly value."""
+    text = expression.lstrip()[len(FEEL_PREFIX):].strip()
+    problem = feel_syntax_problem(text)
+    if problem:  # deploy refuses this; reached only by expressions never deployed (tests, API callers)
+        raise FeelExpressionError(problem)
+    compiled = decision.compile(text)  # cached: parsed once per text, never eval'd as Python
+    warnings: list[str] = []
+    value = compiled.evaluate(variables, warnings=warnings)
+    serious = [w for w in warnings if not w.startswith(_BENIGN_FEEL_WARNINGS)]
+    if value is None and serious:
+        raise FeelExpressionError(f"Der FEEL-Ausdruck »{text}« ergab keinen Wert: {serious[0]}")
+    return decision.to_plain(value)
+
+
 class SandboxEnvironment(TaskDataEnvironment):
     """TaskDataEnvironment semantics (data in, assignments out, functions not kept) inside the sandbox."""
 
@@ -225,6 +254,8 @@ class SandboxEnvironment(TaskDataEnvironment):
         self.time_limit = time_limit
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
+        if expression.lstrip().startswith(FEEL_PREFIX):
+            return evaluate_feel(expression, {**(external_context or {}), **context})
         code = compile_sandboxed(expression, "eval")
         namespace = {**self.globals, **(external_context or {}), **context}
         return run_sandboxed(code, namespace, self.time_limit)

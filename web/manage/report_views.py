@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, abort, render_template, request
+from flask_babel import get_locale
 
 from engine import NotFound, clock, heatmap
 from web.manage import MANAGERS, bp
@@ -12,7 +13,6 @@ from web.security import record, roles_required, services
 from workflows.steering import labels as report_labels
 from workflows.steering import report as reports
 from workflows.steering.exports import table_csv, tables_xlsx
-from workflows.steering.facts import __doc__ as DEFINITIONS
 from workflows.steering.model import Period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,8 +35,7 @@ def _report() -> reports.SteeringReport:
 
 
 def _definitions() -> list[str]:
-    text = (DEFINITIONS or "").split("Definitions (all durations in calendar days):", 1)[-1]
-    return [line.strip("- ").strip() for line in text.strip().splitlines() if line.strip()]
+    return report_labels.definitions(str(get_locale()))
 
 
 @bp.get("/report")

@@ -19,6 +19,7 @@ from engine.runtime.sandbox import SandboxedScriptEngine
 from engine.runtime.serialization import KimflowWorkflow, StateSerializer, UnstorableValue
 from engine.service import projection
 from engine.service.definitions import DefinitionLibrary
+from engine.service.external_tasks import is_external
 from engine.service.registry import Extensions, InstanceContext, ServiceCall
 from engine.store import audit
 from engine.store.models import DefinitionVersion, Incident, ProcessInstance
@@ -99,11 +100,19 @@ class Executor:
         for _ in range(MAX_SERVICE_ROUNDS):
             workflow.do_engine_steps()
             waiting = projection.collect_waiting(workflow)
+            self._set_external_apart(waiting)
             if not waiting.service:
                 return waiting
             for task in waiting.service:
                 self._call_service(session, row, workflow, task)
         raise WorkflowException("Zu viele aufeinanderfolgende Serviceaufgaben (Endlosschleife?)")
+
+    def _set_external_apart(self, waiting: projection.Waiting) -> None:
+        """Move service tasks marked external and without an in-process handler to the external-task pool."""
+        for task in list(waiting.service):
+            if is_external(task.task_spec) and service_topic(task.task_spec) not in self.extensions.service_handlers:
+                waiting.service.remove(task)
+                waiting.external.append(task)
 
     def _call_service(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow, task) -> None:
         topic = service_topic(task.task_spec)

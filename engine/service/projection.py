@@ -12,9 +12,10 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine.bpmn.dialect import human_task_meta
+from engine.bpmn.dialect import human_task_meta, service_topic
 from engine.bpmn.messages import event_subprocess_starts
 from engine.core import clock
+from engine.service import external_tasks
 from engine.service.registry import Extensions, InstanceContext
 from engine.service.task_rule import OPEN_STATES
 from engine.store.models import HumanTask, Job, MessageSubscription, ProcessInstance
@@ -30,10 +31,11 @@ class Waiting:
     timers: list[tuple[str, str, dt.datetime]] = field(default_factory=list)
     messages: list[tuple[str, str, str]] = field(default_factory=list)
     service: list = field(default_factory=list)
+    external: list = field(default_factory=list)  # service tasks an external worker performs
 
     @property
     def anything(self) -> bool:
-        return bool(self.human or self.timers or self.messages or self.service)
+        return bool(self.human or self.timers or self.messages or self.service or self.external)
 
 
 def collect_waiting(workflow) -> Waiting:
@@ -97,6 +99,7 @@ def sync(session: Session, row: ProcessInstance, workflow, waiting: Waiting, ext
         created, cancelled = _sync_human_tasks(session, row, waiting, extensions, context, fresh)
         _sync_jobs(session, row, waiting, fresh)
         _sync_subscriptions(session, row, waiting, fresh)
+        external_tasks.project(session, row, waiting.external, service_topic, fresh)
     return {"created": created, "cancelled": cancelled}
 
 
@@ -254,4 +257,5 @@ def close_all(session: Session, row: ProcessInstance, status: str) -> list[Human
         job.status = "cancelled"
         job.done_at = now
     session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == row.id))
+    external_tasks.close_all(session, row)
     return tasks

@@ -12,14 +12,18 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.errors import InstanceStateError
 from engine.service import start_timers
 from engine.service.engine import ProcessEngine
 from engine.service.starting import StartRequest
 from engine.store import audit
-from engine.store.models import Job, ProcessInstance
+from engine.store.models import Incident, Job, ProcessInstance
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+# A failed attempt waits BACKOFF, then twice as long, and so on, before the next one.
+BACKOFF = dt.timedelta(seconds=30)
 # SpiffWorkflow fires a timer only once its due time is strictly in the past.
 FIRE_MARGIN = dt.timedelta(milliseconds=1)
 
@@ -52,13 +56,13 @@ def _fire_next(engine: ProcessEngine, now: dt.datetime, worker: str) -> int | No
     except Exception as err:  # noqa: BLE001 - one bad job must not stop the worker
         if job_id is None:
             raise
-        _record_failure(engine, job_id, err)
+        _record_failure(engine, job_id, err, now, worker)
         return 0
 
 
 def _claim(session: Session, postgres: bool, now: dt.datetime) -> Job | None:
     query = (select(Job).outerjoin(ProcessInstance, ProcessInstance.id == Job.instance_id)
-             .where(Job.status == "pending", Job.due_at <= now,
+             .where(Job.status == "pending", Job.due_at <= now, or_(Job.retry_at.is_(None), Job.retry_at <= now),
                     or_(Job.kind == "start", ProcessInstance.status == "running"))
              .order_by(Job.due_at, Job.id).limit(1))
     if postgres:
@@ -80,16 +84,20 @@ def _fire(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, w
         return
     row = session.get(ProcessInstance, job.instance_id)
     assert row is not None, "a timer job belongs to a stored instance"
+    # Refreshing the timers fires every timer of the instance that is due, not only this job's.
+    due_together = [job, *session.scalars(select(Job).where(
+        Job.instance_id == row.id, Job.kind == "timer", Job.status == "pending", Job.id != job.id,
+        Job.due_at <= now))]
     with clock.frozen(now + FIRE_MARGIN):
         workflow = engine.executor.load(session, row)
         workflow.refresh_timers()
-        audit.record(session, worker, "timer_fired", instance_id=row.id, case_ref=row.case_ref,
-                     element_id=job.element_id, due_at=job.due_at.isoformat())
+        for fired in due_together:
+            audit.record(session, worker, "timer_fired", instance_id=row.id, case_ref=row.case_ref,
+                         element_id=fired.element_id, due_at=fired.due_at.isoformat())
         outcome = engine.executor.advance(session, row, workflow, worker)
         engine.runner.route_events(session, outcome.events, row, _system(worker))
-    job.status = "done"
-    job.done_at = now
-    job.attempts += 1
+    for fired in due_together:
+        fired.status, fired.done_at, fired.attempts, fired.retry_at = "done", now, fired.attempts + 1, None
 
 
 def _fire_start(engine: ProcessEngine, session: Session, job: Job, now: dt.datetime, worker: str) -> None:
@@ -97,25 +105,72 @@ def _fire_start(engine: ProcessEngine, session: Session, job: Job, now: dt.datet
         row = engine.runner.start(session, StartRequest(job.process_id or "", timer_start=True), _system(worker))
         audit.record(session, worker, "timer_fired", instance_id=row.id, element_id=job.element_id,
                      due_at=job.due_at.isoformat(), started=True)
-    job.status, job.done_at, job.attempts = "done", now, job.attempts + 1
+    job.status, job.done_at, job.attempts, job.retry_at = "done", now, job.attempts + 1, None
     follow_up = start_timers.next_job(job)
     if follow_up is not None:
         session.add(follow_up)
 
 
-def _record_failure(engine: ProcessEngine, job_id: int, err: Exception) -> None:
+def _record_failure(engine: ProcessEngine, job_id: int, err: Exception, now: dt.datetime, worker: str) -> None:
+    """Count a failed attempt: retry after a growing pause, or give up with an incident."""
     with engine.db.unit_of_work() as session:
         job = session.get(Job, job_id)
         assert job is not None
         job.attempts += 1
         job.last_error = f"{type(err).__name__}: {err}"[:2000]
-        job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"
         log.warning("job %s failed (attempt %s): %s", job_id, job.attempts, err)
+        if job.attempts < MAX_ATTEMPTS:
+            job.status, job.retry_at = "pending", now + BACKOFF * 2 ** (job.attempts - 1)
+            audit.record(session, worker, "job_failed", instance_id=job.instance_id, element_id=job.element_id,
+                         job_id=job.id, attempts=job.attempts, retry_at=job.retry_at.isoformat())
+            return
+        job.status, job.retry_at, job.done_at = "failed", None, now
+        audit.record(session, worker, "job_failed", instance_id=job.instance_id, element_id=job.element_id,
+                     job_id=job.id, attempts=job.attempts, final=True)
+        if job.instance_id is not None:
+            _open_incident(session, job, now)
 
 
-def _system(name: str):
-    from engine.core.actors import Actor
+def _open_incident(session: Session, job: Job, now: dt.datetime) -> None:
+    """Stop the job's instance with a job incident that names the element and the attempts."""
+    row = session.get(ProcessInstance, job.instance_id)
+    assert row is not None
+    message = (f"Zeitgesteuerter Auftrag für {job.element_id!r} ist nach {job.attempts} Versuchen "
+               f"fehlgeschlagen: {job.last_error}")
+    incident = Incident(instance_id=row.id, element_id=job.element_id, kind="job", message=message,
+                        data={"job_id": job.id, "attempts": job.attempts}, created_at=now)
+    session.add(incident)
+    session.flush()
+    job.incident_id = incident.id
+    if row.status == "running":
+        row.status, row.error_element, row.error_message = "error", job.element_id, message
 
+
+def retry_job(engine: ProcessEngine, job_id: int, actor: Actor) -> None:
+    """Give a failed job a fresh set of attempts, due at once; resolve its incident (audited)."""
+    with engine.db.unit_of_work() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.status != "failed":
+            raise InstanceStateError(f"Auftrag {job_id} ist nicht fehlgeschlagen und kann nicht wiederholt werden")
+        now = clock.now()
+        job.status, job.attempts, job.retry_at, job.done_at = "pending", 0, None, None
+        if job.incident_id is not None:
+            _resolve_incident(session, job, actor, now)
+        audit.record(session, actor.name, "job_retried", instance_id=job.instance_id, element_id=job.element_id,
+                     job_id=job.id)
+
+
+def _resolve_incident(session: Session, job: Job, actor: Actor, now: dt.datetime) -> None:
+    incident = session.get(Incident, job.incident_id)
+    if incident is not None and incident.resolved_at is None:
+        incident.resolved_at, incident.resolved_by = now, actor.name
+    row = session.get(ProcessInstance, job.instance_id)
+    if row is not None and row.status == "error" and row.error_element == job.element_id:
+        row.status, row.error_element, row.error_message = "running", None, None
+    job.incident_id = None
+
+
+def _system(name: str) -> Actor:
     return Actor.system_actor(name)
 
 

@@ -148,6 +148,9 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A failed attempt waits until retry_at (exponential backoff); the last one opens incident_id.
+    retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    incident_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class MessageSubscription(Base):

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import socket
+import sys
 import threading
 from collections.abc import Callable
 
@@ -56,7 +57,8 @@ def _serving_after(run_demo: Callable[[argparse.Namespace, ProcessEngine], int])
     def demo_then_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
         code = run_demo(args, engine)
         if code == 0 and getattr(args, "serve", False) and not getattr(args, "json", False):
-            args.dev = args.with_worker = True  # the demo is one process: development server plus worker thread
+            # The demo is one process: development server plus worker thread, a random key.
+            args.dev = args.with_worker = args.demo_mode = True
             return cmd_serve(args, engine)
         return code
 
@@ -75,6 +77,12 @@ def start_worker_thread(engine: ProcessEngine) -> threading.Thread:
 
 def cmd_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
     """Create the schema if needed and serve the app (gunicorn; --dev: Werkzeug) until interrupted."""
+    demo = getattr(args, "demo_mode", False)
+    if not demo and not os.environ.get("KIMFLOW_SECRET_KEY"):
+        print("kimflow serve: KIMFLOW_SECRET_KEY ist nicht gesetzt (mindestens 32 Zeichen); ohne festen "
+              "Schlüssel meldet jeder Serverprozess die Benutzer ab. Für die Demo: kimflow demo --serve",
+              file=sys.stderr)
+        return 2
     engine.create_schema()
     url = engine.db.engine.url.render_as_string(hide_password=False)
     bind = os.environ.get("KIMFLOW_BIND", "127.0.0.1:5000")
@@ -83,7 +91,7 @@ def cmd_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
     if getattr(args, "with_worker", False):
         start_worker_thread(engine)
     if getattr(args, "dev", False):
-        return _serve_dev(url, host, int(port))
+        return _serve_dev(url, host, int(port), demo)
     from web.gunicorn_app import Server
 
     print(f"kimflow (gunicorn) läuft auf http://{host}:{port}/login  (Beenden mit Strg+C)", flush=True)
@@ -91,12 +99,12 @@ def cmd_serve(args: argparse.Namespace, engine: ProcessEngine) -> int:
     return 0
 
 
-def _serve_dev(url: str, host: str, port: int) -> int:
+def _serve_dev(url: str, host: str, port: int, demo: bool = False) -> int:
     from werkzeug.serving import run_simple
 
     from web.app import create_app
 
-    app = create_app({"DATABASE_URL": url})
+    app = create_app({"DATABASE_URL": url, "DEMO_MODE": demo})
     print(f"kimflow läuft auf http://{host}:{port}/login  (Entwicklungsserver; Beenden mit Strg+C)", flush=True)
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     return 0

@@ -20,12 +20,23 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+MIN_SECRET_KEY = 32
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot run safely; the message says what to set."""
+
+
 def from_environment() -> dict[str, Any]:
     """Return the app configuration read from KIMFLOW_* environment variables."""
+    key = os.environ.get("KIMFLOW_SECRET_KEY") or None
+    if key is not None and len(key) < MIN_SECRET_KEY:
+        raise ConfigurationError(f"KIMFLOW_SECRET_KEY ist zu kurz: mindestens {MIN_SECRET_KEY} Zeichen "
+                                 "(z. B. python3 -c 'import secrets; print(secrets.token_hex(32))').")
     return {
         "DATABASE_URL": os.environ.get("KIMFLOW_DATABASE_URL"),
-        # Without a configured key every restart signs users out, which is safe for a demo.
-        "SECRET_KEY": os.environ.get("KIMFLOW_SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY": key,  # required outside demo mode: every server process must sign with the same key
+        "DEMO_MODE": _flag("KIMFLOW_DEMO"),
         "SESSION_COOKIE_NAME": "kimflow_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -51,3 +62,16 @@ def from_environment() -> dict[str, Any]:
         "MAIL_SENDER": os.environ.get("KIMFLOW_MAIL_SENDER", "kimflow@localhost"),
         "BASE_URL": os.environ.get("KIMFLOW_BASE_URL", "http://localhost:5000"),
     }
+
+
+def ensure_secret_key(config: dict[str, Any]) -> None:
+    """Refuse to run without a secret key, except in demo mode and tests (a fresh random key then)."""
+    if config.get("SECRET_KEY"):
+        return
+    if config.get("DEMO_MODE") or config.get("TESTING"):
+        config["SECRET_KEY"] = secrets.token_hex(32)  # a restart signs everyone out: fine for a demo
+        return
+    raise ConfigurationError("KIMFLOW_SECRET_KEY ist nicht gesetzt: ohne festen Schlüssel erfindet jeder "
+                             "Serverprozess einen eigenen, und Anmeldungen gehen verloren. Setzen Sie "
+                             "KIMFLOW_SECRET_KEY (mindestens 32 Zeichen) oder starten Sie die Demo mit "
+                             "`kimflow demo --serve`.")

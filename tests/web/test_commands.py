@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -24,7 +25,8 @@ def test_serve_answers_on_the_sign_in_page(database_url):
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-c", "from web.cli import main; main()", "--db", database_url,
                                "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "KIMFLOW_SECRET_KEY": "s" * 32})
     try:
         deadline = time.monotonic() + 60  # gunicorn starts in seconds; a loaded CI machine needs longer
         while True:
@@ -38,8 +40,12 @@ def test_serve_answers_on_the_sign_in_page(database_url):
                 time.sleep(0.2)
         assert response.status == 200 and "Anmelden" in body
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.terminate()  # gunicorn finishes its requests first; a stuck one is killed
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
 
 
 def test_serve_takes_host_and_port():

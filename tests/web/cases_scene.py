@@ -56,3 +56,20 @@ def seed_two_cases(database) -> dict[str, str]:
     kaarst = intake.Referral("Jörg", "Müller", dt.date(1985, 2, 1), "kaarst", "walk_in")
     return {"neuss": intake.open_referral(engine, neuss, actor=case_manager("c.neuss")).case_ref,
             "kaarst": intake.open_referral(engine, kaarst, actor=case_manager("c.kaarst")).case_ref}
+
+
+def seed_permit_waiting(database) -> dict:
+    """Seed two cases and run a work permit of the Neuss case until it waits for the agency's answer."""
+    from tests.web.scenario import complete
+    from web.cli import kim_extensions
+
+    refs = seed_two_cases(database)
+    engine = ProcessEngine(database, kim_extensions())
+    [instance_id] = engine.correlate("work_permit_requested", actor=SYSTEM, case_ref=refs["neuss"],
+                                     payload={"case_municipality": "neuss", "residence_title": "aufenthaltsgestattung"})
+    complete(engine, instance_id, "record_offer", employer_name="Bäckerei Schmitz GmbH", job_title="Verkäufer/in",
+             employment_type="employment", weekly_hours=30, job_start_date="2036-01-02", municipality="neuss")
+    complete(engine, instance_id, "check_application", residence_title="aufenthaltsgestattung", residence_months=20,
+             identity_clarified=True, german_level="a2", safe_country_work_ban=False, convictions=False)
+    complete(engine, instance_id, "request_agency", agency_request_date="2035-12-01")
+    return {**refs, "permit": instance_id}

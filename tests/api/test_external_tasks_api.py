@@ -1,0 +1,83 @@
+"""External tasks over HTTP: a specialist system's worker fetches, locks and finishes service tasks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import SYSTEM
+from tests.engine.test_external_tasks import TOPIC, external_process, external_with_error_boundary
+
+FETCH = "/api/v1/external-tasks/fetch-and-lock"
+
+
+@pytest.fixture
+def waiting(services):
+    services.engine.deploy({"ext.bpmn": external_process(), "exterr.bpmn": external_with_error_boundary()},
+                           actor=SYSTEM)
+    return services.engine.start("ext", actor=SYSTEM, data={"aktenzeichen": "AZ-7"})
+
+
+def _fetch(client, headers, worker="abh-worker", **extra) -> list[dict]:
+    answer = client.post(FETCH, headers=headers, json={"worker_id": worker, "topics": [TOPIC], **extra})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return answer.get_json()["items"]
+
+
+def test_a_worker_fetches_and_completes_an_external_task_and_the_instance_ends(client, services, waiting,
+                                                                                token_for):
+    headers = token_for("abh-fachverfahren", verbs=["external"])
+    [task] = _fetch(client, headers, max_tasks=10, lock_duration=60_000)
+    assert task["variables"]["aktenzeichen"] == "AZ-7" and task["instance_id"] == waiting
+    answer = client.post(f"/api/v1/external-tasks/{task['id']}/complete", headers=headers,
+                         json={"worker_id": "abh-worker", "variables": {"aufenthalt": "geklärt"}})
+    assert answer.get_json() == {"status": "completed"}
+    assert services.engine.show(waiting).data["aufenthalt"] == "geklärt"
+
+
+def test_a_token_without_the_external_verb_is_refused(client, waiting, token_for):
+    answer = client.post(FETCH, headers=token_for("nur-lesen", verbs=["read"]),
+                         json={"worker_id": "w", "topics": [TOPIC]})
+    assert answer.status_code == 403
+    assert answer.mimetype == "application/problem+json"
+
+
+def test_completing_a_task_another_worker_holds_is_a_conflict(client, waiting, token_for):
+    headers = token_for("abh-fachverfahren", verbs=["external"])
+    [task] = _fetch(client, headers, worker="w1")
+    answer = client.post(f"/api/v1/external-tasks/{task['id']}/complete", headers=headers,
+                         json={"worker_id": "w2"})
+    assert answer.status_code == 409
+    assert "nicht (mehr) von w2 gesperrt" in answer.get_json()["detail"]
+
+
+def test_an_unknown_task_answers_404(client, token_for):
+    answer = client.post("/api/v1/external-tasks/no-such-task/unlock",
+                         headers=token_for("abh-fachverfahren", verbs=["external"]))
+    assert answer.status_code == 404
+
+
+def test_failure_extend_lock_unlock_and_bpmn_error_over_http(client, services, waiting, token_for):
+    headers = token_for("abh-fachverfahren", verbs=["external"])
+    [task] = _fetch(client, headers)
+    base = f"/api/v1/external-tasks/{task['id']}"
+    extended = client.post(f"{base}/extend-lock", headers=headers,
+                           json={"worker_id": "abh-worker", "new_duration": 600_000})
+    assert extended.get_json()["lock_expires_at"] > task["lock_expires_at"]
+    assert client.post(f"{base}/unlock", headers=headers).get_json() == {"status": "open"}
+    [again] = _fetch(client, headers)
+    failed = client.post(f"{base}/failure", headers=headers,
+                         json={"worker_id": "abh-worker", "error_message": "Fachverfahren antwortet nicht",
+                               "retries": 0})
+    assert again["id"] == task["id"] and failed.get_json() == {"status": "failed"}
+    assert _fetch(client, headers) == []
+    other = services.engine.start("exterr", actor=SYSTEM)
+    [errtask] = _fetch(client, headers)
+    thrown = client.post(f"/api/v1/external-tasks/{errtask['id']}/bpmn-error", headers=headers,
+                         json={"worker_id": "abh-worker", "error_code": "NICHT_ZUSTAENDIG"})
+    assert errtask["instance_id"] == other and thrown.get_json() == {"status": "running"}
+
+
+def test_the_openapi_document_lists_the_external_task_operations(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/external-tasks/fetch-and-lock", "/external-tasks/{task_id}/complete",
+            "/external-tasks/{task_id}/bpmn-error"} <= set(paths)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.store import audit
+from workflows.case_list import within
 from workflows.cases.models import Case
 from workflows.cases.visibility import named_case_refs, visible_case_refs
 from workflows.person_keys import PersonKey, birth_key, name_keys
@@ -57,11 +58,11 @@ def search(session: Session, actor: Actor, *, name: str = "", birth_date: dt.dat
     keys = name_keys(name)
     hits: list[PersonHit] = []
     if criteria and not (name.strip() and not keys):
-        query = select(Case).where(Case.case_ref.in_(visible_case_refs(session, actor, now)))
+        query = within(select(Case), visible_case_refs(session, actor, now))
         if case_ref.strip():
             query = query.where(Case.case_ref == case_ref.strip().upper())
         if keys or birth_date:
-            query = query.where(Case.case_ref.in_(named_case_refs(session, actor, now)))
+            query = within(query, named_case_refs(session, actor, now))
         for key in [*keys, *([birth_key(birth_date)] if birth_date else [])]:
             query = _with_key(query, str(key))
         hits = _hits(session, actor, query, now, limit)
@@ -76,7 +77,7 @@ def possible_duplicates(session: Session, actor: Actor, *, given_name: str, fami
     family, given = name_keys(family_name), name_keys(given_name)
     if not family:
         return []
-    query = select(Case).where(Case.case_ref.in_(named_case_refs(session, actor, now)))
+    query = within(select(Case), named_case_refs(session, actor, now))
     if birth_date is not None:
         # Same birth date and one family-name part in any name part: also catches given and family name swapped.
         query = _with_key(query, str(birth_key(birth_date))).where(

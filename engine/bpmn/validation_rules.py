@@ -29,6 +29,9 @@ _UNSUPPORTED = {
                            "bitte die Sequenzflüsse direkt verbinden.",
     "compensateEventDefinition": "Kompensation wird nicht unterstützt.",
 }
+# Any of these names the code a service task runs (an in-process handler or an external worker's topic).
+_IMPLEMENTATIONS = ("topic", "type", "class", "delegateExpression", "expression")
+_SPIFF_SCRIPTS = {"preScript": "Vorskript", "postScript": "Nachskript"}
 _REFERENCES = (("messageEventDefinition", "messageRef", "message", "Nachricht"),
                ("errorEventDefinition", "errorRef", "error", "Fehler"),
                ("signalEventDefinition", "signalRef", "signal", "Signal"),
@@ -72,6 +75,8 @@ class Checker:
         self.references()
         self.outgoing_flows()
         self.scripts()
+        self.service_tasks()
+        self.spiff_scripts()
         self.business_rules(bundle)
         self.call_activities(bundle)
         self.subprocesses()
@@ -155,6 +160,30 @@ class Checker:
                 # Refuse at deploy time what the sandbox would refuse at run time.
                 for violation in check_script(script.text or ""):
                     self.add(script, f"Skriptaufgabe {_label(element)}: {violation}")
+
+    def service_tasks(self) -> None:
+        for task in self.elements("serviceTask"):
+            if any((task.get(f"{CAMUNDA}{name}") or "").strip() for name in _IMPLEMENTATIONS):
+                continue
+            if any(prop.get("name") == "handler" and (prop.get("value") or "").strip()
+                   for prop in task.iter(f"{CAMUNDA}property")):
+                continue
+            self.add(task, f"Serviceaufgabe {_label(task)} hat keine Implementierung und kann nicht laufen: "
+                           "bitte camunda:topic mit camunda:type=\"external\" (externer Worker), "
+                           "camunda:delegateExpression, camunda:expression, camunda:class oder die "
+                           "Erweiterungseigenschaft »handler« angeben.")
+
+    def spiff_scripts(self) -> None:
+        # kimflow runs Camunda task specs, which have no place for SpiffArena's pre/post scripts.
+        for element in self.root.iter():
+            if not isinstance(element.tag, str) or "spiffworkflow" not in (etree.QName(element).namespace or ""):
+                continue
+            kind = _SPIFF_SCRIPTS.get(local(element))
+            if kind:
+                owner = next((node for node in element.iterancestors() if node.get("id")), element)
+                self.add(element, f"{_label(owner)}: Das SpiffArena-{kind} "
+                                  f"(spiffworkflow:{local(element)}) wird von kimflow nicht ausgeführt; bitte "
+                                  "als eigene Skriptaufgabe davor bzw. danach modellieren.")
 
     def business_rules(self, bundle: BundleFacts) -> None:
         for element in self.elements("businessRuleTask"):

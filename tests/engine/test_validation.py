@@ -343,3 +343,37 @@ def test_randomly_damaged_diagrams_never_cause_an_unexpected_error():
                 del element.attrib[rng.choice(list(element.attrib))]
         problems = validate_bundle({"x.dmn" if "DMN" in root.tag else "x.bpmn": etree.tostring(root)})
         assert not [p for p in problems if p.message.startswith("Unerwarteter")], problems
+
+
+SPIFF = 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
+
+
+def test_a_service_task_without_any_implementation_is_refused_naming_file_and_element():
+    problem = _only_error(_process(_linear('<bpmn:serviceTask id="m" name="Adresse prüfen"/>')),
+                          name="adresse.bpmn")
+    assert (problem.file, problem.element_id) == ("adresse.bpmn", "m")
+    assert "»Adresse prüfen« hat keine Implementierung" in problem.message
+
+
+@pytest.mark.parametrize("implementation", [
+    'camunda:type="external" camunda:topic="adresse"', 'camunda:delegateExpression="${adresse}"',
+    'camunda:expression="${adresse.pruefen()}"', 'camunda:class="de.kim.Adresse"',
+])
+def test_a_service_task_with_a_topic_delegate_expression_or_class_is_accepted(implementation):
+    assert _errors(_process(_linear(f'<bpmn:serviceTask id="m" {implementation}/>'))) == []
+
+
+def test_a_service_task_naming_its_handler_in_an_extension_property_is_accepted():
+    handler = ('<bpmn:extensionElements><camunda:properties><camunda:property name="handler" value="adresse"/>'
+               '</camunda:properties></bpmn:extensionElements>')
+    assert _errors(_process(_linear(f'<bpmn:serviceTask id="m">{handler}</bpmn:serviceTask>'))) == []
+
+
+@pytest.mark.parametrize("tag, kind", [("preScript", "Vorskript"), ("postScript", "Nachskript")])
+def test_spiffarena_pre_and_post_scripts_are_refused_instead_of_dropped(tag, kind):
+    script = (f"<bpmn:extensionElements><spiffworkflow:{tag}>x = 1</spiffworkflow:{tag}>"
+              "</bpmn:extensionElements>")
+    xml = _process(_linear(f'<bpmn:userTask id="m" name="Prüfen">{script}</bpmn:userTask>'))
+    problem = _only_error(xml.replace(' id="d">', f' {SPIFF} id="d">', 1))
+    assert problem.element_id == "m"
+    assert f"SpiffArena-{kind} (spiffworkflow:{tag}) wird von kimflow nicht ausgeführt" in problem.message

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine.core.errors import DefinitionError
 from engine.runtime.serialization import STATE_FORMAT
 from engine.store.models import DefinitionVersion, ProcessInstance
-from tests.bpmn_builder import linear
+from tests.bpmn_builder import build, linear
 from tests.conftest import fixture_files
 
 
@@ -134,3 +134,16 @@ def test_an_unexpected_error_in_a_cli_verb_is_a_german_message_and_exit_code_one
     assert cli.run(["--db", str(db.engine.url.render_as_string(hide_password=False)), "show", "1"]) == 1
     captured = capsys.readouterr()
     assert "Unerwarteter Fehler bei »show«" in captured.err and "Traceback" not in captured.err + captured.out
+
+
+def test_a_service_task_without_implementation_is_refused_at_deploy_naming_file_and_element(engine, system, db):
+    diagram = build("svc", [("start", "s"), ("service", "lookup", "adresse"), ("end", "e")],
+                    [("s", "lookup"), ("lookup", "e")])
+    bare = diagram.replace(' camunda:type="external" camunda:topic="adresse"', "")
+    with pytest.raises(DefinitionError) as err:
+        engine.deploy({"adresse.bpmn": bare}, actor=system)
+    [problem] = err.value.problems
+    assert (problem.file, problem.element_id) == ("adresse.bpmn", "lookup")
+    assert "keine Implementierung" in problem.message
+    with db.reading() as session:
+        assert session.scalars(select(DefinitionVersion)).all() == []

@@ -6,6 +6,7 @@ from typing import Any
 
 from engine.core import clock
 from engine.identity import org
+from engine.service import hooks
 from engine.service.registry import Extensions, InstanceContext, PeriodicTask, ServiceCall
 from engine.store import audit
 from workflows import register
@@ -41,6 +42,7 @@ def build_extensions() -> Extensions:
     ext.people = CasePeople()
     ext.periodic.append(PeriodicTask("retention", RETENTION_EVERY, sweep_for_worker))
     ext.migrations.append(MIGRATIONS)
+    hooks.install(ext)  # signed event hooks to specialist systems (issue 15)
     return ext
 
 

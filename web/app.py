@@ -17,7 +17,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine import Database, ProcessEngine
 from web import config as web_config
 from web import i18n, logging_setup, ops
-from web.auth.throttle import LoginThrottle
 from web.security import Services, guard_every_route
 
 OPTIONAL_BLUEPRINTS = ("web.designer", "web.manage", "web.api")
@@ -46,7 +45,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.session_interface = _SessionInterface()
     db = Database(app.config["DATABASE_URL"])
     app.extensions["kimflow"] = Services(db=db, engine=ProcessEngine(db, kim_extensions()))
-    app.extensions["kimflow_login_throttle"] = LoginThrottle(app.config["LOGIN_LIMIT_PER_ADDRESS"])
     CSRFProtect(app)
     i18n.init_app(app)
     _init_login(app)

@@ -44,7 +44,6 @@ def from_environment() -> dict[str, Any]:
         "SESSION_REFRESH_EACH_REQUEST": True,
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=_int("KIMFLOW_SESSION_MINUTES", 30)),
         "PROXY_FIX": _flag("KIMFLOW_PROXY_FIX"),
-        "LOGIN_LIMIT_PER_ADDRESS": _int("KIMFLOW_LOGIN_LIMIT", 20),  # failed sign-ins per 15 minutes
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which itself expires
         "MAX_CONTENT_LENGTH": _int("KIMFLOW_MAX_UPLOAD_MB", 10) * 1024 * 1024 + 64 * 1024,
         "UPLOAD_MAX_BYTES": _int("KIMFLOW_MAX_UPLOAD_MB", 10) * 1024 * 1024,

@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.errors import KimflowError, NotFound
 from engine.core.localtime import german_time
+from engine.identity import throttle
 from engine.identity.models import LANGUAGES, ROLES, User
 from engine.store import audit
 
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()  # argon2id, memory-hard with the library's recommended parameters
@@ -57,7 +56,8 @@ class AuthResult:
     def message(self) -> str:
         if self.status is AuthStatus.LOCKED and self.locked_until is not None:
             until = german_time(self.locked_until)
-            return f"Das Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt (bis {until} Uhr)."
+            return (f"Zu viele Fehlversuche: Anmeldung von diesem Gerät vorübergehend gesperrt (bis {until} Uhr). "
+                    "Eine Administratorin kann die Sperre aufheben.")
         return {AuthStatus.OK: "Angemeldet.",
                 AuthStatus.INVALID: "Benutzername oder Passwort ist falsch.",
                 AuthStatus.LOCKED: "Das Konto ist vorübergehend gesperrt.",
@@ -129,6 +129,7 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     user.password_hash = hash_password(password)
     user.session_version += 1
     user.failed_logins, user.locked_until = 0, None
+    throttle.forget_account(session, username)
     audit.record(session, actor, "password_changed", user=username)
     return user
 
@@ -160,38 +161,33 @@ def list_users(session: Session, *, active_only: bool = False) -> list[User]:
     return list(session.scalars(query))
 
 
-def authenticate(session: Session, username: str, password: str,
-                 now: dt.datetime | None = None) -> AuthResult:
-    """Check a login; after 5 failures in a row the account is locked for 15 minutes. Audited."""
+def authenticate(session: Session, username: str, password: str, now: dt.datetime | None = None,
+                 address: str = "-") -> AuthResult:
+    """Check a login; repeated failures from one address delay further tries from there. Audited."""
     now = now or clock.now()
+    waiting = throttle.blocked_until(session, username, address, now)
+    if waiting is not None:
+        audit.record(session, username[:100], "login_failed", reason="delayed")
+        return AuthResult(AuthStatus.LOCKED, locked_until=waiting)
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         verify_password(_DUMMY_HASH, password)
         audit.record(session, username[:100], "login_failed", reason="unknown_user")
+        throttle.record_failure(session, username, address, now)  # unknown names wait alike: nothing to learn
         return AuthResult(AuthStatus.INVALID)
-    if user.locked_until is not None and user.locked_until > now:
-        audit.record(session, username, "login_failed", reason="locked")
-        return AuthResult(AuthStatus.LOCKED, locked_until=user.locked_until)
     if not verify_password(user.password_hash, password):
-        return _failed(session, user, now)
+        audit.record(session, user.username, "login_failed", reason="password")
+        throttle.record_failure(session, username, address, now)
+        return AuthResult(AuthStatus.INVALID)
     if not user.active:
         audit.record(session, username, "login_failed", reason="inactive")
         return AuthResult(AuthStatus.INACTIVE)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    throttle.record_success(session, username, address)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     audit.record(session, username, "login")
     return AuthResult(AuthStatus.OK, user=user)
-
-
-def _failed(session: Session, user: User, now: dt.datetime) -> AuthResult:
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.failed_logins, user.locked_until = 0, now + LOCK_DURATION
-        audit.record(session, user.username, "login_locked", until=user.locked_until.isoformat())
-        return AuthResult(AuthStatus.LOCKED, locked_until=user.locked_until)
-    audit.record(session, user.username, "login_failed", reason="password", attempt=user.failed_logins)
-    return AuthResult(AuthStatus.INVALID)
 
 
 def session_is_current(session: Session, username: str, session_version: int) -> bool:

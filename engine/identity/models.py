@@ -81,3 +81,14 @@ class Deputy(Base):
     deputy_id: Mapped[int] = mapped_column(ForeignKey("org_user.id"))
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LoginAttempt(Base):
+    """Failed sign-ins of one account from one address, or of one address overall; shared by all processes."""
+
+    __tablename__ = "login_attempt"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)  # "account:<name>|<address>" or "address:<a>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

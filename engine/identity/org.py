@@ -25,10 +25,11 @@ from engine.identity.accounts import (
     user_by_name,
 )
 from engine.identity.models import DISTRICT_WIDE, Deputy, Membership, Responsibility, Unit, User
+from engine.identity.throttle import unlock as unlock_sign_in
 from engine.store import audit
 
 # Accounts live in engine.identity.accounts; they are re-exported so callers need one organisation module.
-__all__ = ["AccountError", "AuthResult", "AuthStatus", "OrgError", "actor_for", "add_membership",
+__all__ = ["AccountError", "AuthResult", "AuthStatus", "OrgError", "actor_for", "add_membership", "unlock_sign_in",
            "authenticate", "create_user", "deputies", "deputised_users", "list_responsibilities",
            "list_units", "list_users", "local_date", "memberships", "remove_deputy", "remove_membership",
            "remove_responsibility", "resolve_unit", "save_unit", "session_is_current", "set_deputy",

@@ -1,4 +1,4 @@
-"""Accounts: argon2 hashes, lockout after five failures, logout everywhere on a password change."""
+"""Accounts: argon2 hashes, a progressive delay per account and address, logout everywhere on a password change."""
 
 import datetime as dt
 
@@ -19,9 +19,9 @@ def clerk(db):
     return "s.mueller"
 
 
-def login(db, password, now=NOW, username="s.mueller"):
+def login(db, password, now=NOW, username="s.mueller", address="10.0.0.7"):
     with db.unit_of_work() as session:
-        result = org.authenticate(session, username, password, now)
+        result = org.authenticate(session, username, password, now, address=address)
         return result.status, result.message
 
 
@@ -42,16 +42,39 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(db, clerk):
     assert login(db, "falsch-falsch")[1] == "Benutzername oder Passwort ist falsch."
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes_even_for_the_right_password(db, clerk):
-    statuses = [login(db, "falsch-falsch")[0] for _ in range(5)]
-    assert statuses == [AuthStatus.INVALID] * 4 + [AuthStatus.LOCKED]
-    status, message = login(db, PASSWORD, NOW + dt.timedelta(minutes=14))
+def test_repeated_failures_delay_this_address_progressively(db, clerk):
+    statuses = [login(db, "falsch-falsch", NOW + dt.timedelta(seconds=i))[0] for i in range(5)]
+    assert statuses == [AuthStatus.INVALID] * 4 + [AuthStatus.LOCKED]  # the fourth failure starts a 30 s delay
+    status, message = login(db, PASSWORD, NOW + dt.timedelta(seconds=20))
     assert status is AuthStatus.LOCKED and "vorübergehend gesperrt" in message
-    assert login(db, PASSWORD, NOW + dt.timedelta(minutes=16))[0] is AuthStatus.OK
+    assert login(db, "falsch-falsch", NOW + dt.timedelta(seconds=40))[0] is AuthStatus.INVALID
+    assert login(db, PASSWORD, NOW + dt.timedelta(seconds=70))[0] is AuthStatus.LOCKED  # now 60 s
+    assert login(db, PASSWORD, NOW + dt.timedelta(seconds=101))[0] is AuthStatus.OK
+
+
+def test_failures_from_another_address_never_lock_the_colleague_out(db, clerk):
+    for i in range(8):
+        login(db, "falsch-falsch", NOW + dt.timedelta(seconds=i), address="192.0.2.66")
+    assert login(db, PASSWORD, NOW + dt.timedelta(seconds=9), address="10.0.0.7")[0] is AuthStatus.OK
+
+
+def test_unknown_names_are_delayed_like_real_ones(db, clerk):
+    known = [login(db, "falsch-falsch")[0] for _ in range(5)]
+    unknown = [login(db, "falsch-falsch", username="niemand")[0] for _ in range(5)]
+    assert known == unknown
+
+
+def test_an_administrator_lifts_the_delay(db, clerk):
+    for _ in range(6):
+        login(db, "falsch-falsch")
+    assert login(db, PASSWORD)[0] is AuthStatus.LOCKED
+    with db.unit_of_work() as session:
+        assert org.unlock_sign_in(session, clerk, actor="admin") == 1
+    assert login(db, PASSWORD)[0] is AuthStatus.OK
 
 
 def test_a_successful_login_resets_the_failure_count(db, clerk):
-    for _ in range(4):
+    for _ in range(3):
         login(db, "falsch-falsch")
     assert login(db, PASSWORD)[0] is AuthStatus.OK
     assert [login(db, "falsch-falsch")[0] for _ in range(4)] == [AuthStatus.INVALID] * 4

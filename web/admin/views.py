@@ -86,6 +86,15 @@ def reset_password(username: str):
     return redirect(url_for("admin.user", username=username))
 
 
+@bp.route("/benutzer/<username>/entsperren", methods=["POST"])
+@roles_required("admin")
+def unlock_user(username: str):
+    """Lift the sign-in delays of a user (e.g. after a colleague mistyped their name many times)."""
+    me = current_actor().name
+    _apply(lambda s: org.unlock_sign_in(s, username, actor=me), _("Die Anmeldesperre wurde aufgehoben."))
+    return redirect(url_for("admin.user", username=username))
+
+
 @bp.route("/benutzer/<username>/stellen", methods=["POST"])
 @roles_required("admin")
 def add_membership(username: str):

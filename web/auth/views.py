@@ -44,17 +44,14 @@ def login():
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "").strip()[:100]
-        throttle = current_app.extensions["kimflow_login_throttle"]
-        if throttle.blocked(request.remote_addr or "-"):
-            record("login_throttled", username=username, address=request.remote_addr)
-            error = _("Zu viele fehlgeschlagene Anmeldeversuche von diesem Gerät. Bitte später erneut versuchen.")
-            return render_template("auth/login.html", error=error, username=username), 429
         with services().db.unit_of_work() as db_session:
-            result = org.authenticate(db_session, username, request.form.get("password", ""))
+            result = org.authenticate(db_session, username, request.form.get("password", ""),
+                                      address=request.remote_addr or "-")
         if result.ok and _start_session(username):
             return redirect(_safe_next(request.args.get("next")))
-        throttle.failed(request.remote_addr or "-")
         error = result.message
+        if result.status is org.AuthStatus.LOCKED:
+            return render_template("auth/login.html", error=error, username=username), 429
     return render_template("auth/login.html", error=error, username=username), (401 if error else 200)
 
 

@@ -51,9 +51,9 @@ def _limit_key() -> str:
 
 
 def _register(api: APIFlask) -> None:
-    from web.api import definitions, external_tasks, instances, operations, tasks
+    from web.api import definitions, external_tasks, hooks, instances, operations, tasks
 
-    for module in (definitions, instances, tasks, operations, external_tasks):
+    for module in (definitions, instances, tasks, operations, external_tasks, hooks):
         api.register_blueprint(module.bp)
 
     @api.get("/docs")

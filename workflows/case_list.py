@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -23,7 +24,8 @@ from workflows.cases.models import Case, Deadline
 from workflows.cases.visibility import named_case_refs, visible_case_refs
 
 SCOPES = ("unit", "mine")
-SORTS = {"-opened": (Case.id.desc(),), "opened": (Case.id.asc(),), "case_ref": (Case.case_ref.asc(),)}
+SORTS: dict[str, tuple[Any, ...]] = {"-opened": (Case.id.desc(),), "opened": (Case.id.asc(),),
+                                     "case_ref": (Case.case_ref.asc(),)}
 STATUSES = ("open", "closed")
 PER_PAGE = 50
 COUNT_CAP = 1000  # counting 30,000 visible cases costs more than the page; the list shows "1.000+"
@@ -124,6 +126,8 @@ def _rows(session: Session, actor: Actor, cases: list[Case], now: dt.datetime) -
             select(HumanTask.case_ref, HumanTask.name, HumanTask.due_at)
             .where(HumanTask.case_ref.in_(refs), HumanTask.status.in_(OPEN_STATES))
             .order_by(HumanTask.created_at, HumanTask.id)):
+        if ref is None:
+            continue
         stages.setdefault(ref, name)
         if due is not None and due < now:
             overdue[ref] = overdue.get(ref, 0) + 1

@@ -75,11 +75,10 @@ def keys_of(given_name: str | None, family_name: str | None, birth_date: dt.date
 
 def write_keys(connection: Connection, case_ref: str, keys: Iterable[str]) -> None:
     """Replace the keys of one case."""
-    table = PersonKey.__table__
-    connection.execute(delete(table).where(table.c.case_ref == case_ref))
+    connection.execute(delete(PersonKey).where(PersonKey.case_ref == case_ref))
     rows = [{"key": k, "case_ref": case_ref} for k in sorted(set(keys))]
     if rows:
-        connection.execute(insert(table), rows)
+        connection.execute(insert(PersonKey), rows)
 
 
 def _on_insert(_mapper, connection: Connection, case: Case) -> None:

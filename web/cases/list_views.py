@@ -20,7 +20,7 @@ def _filter() -> listing.CaseFilter:
     args = request.args
     default_scope = "mine" if CASE_MANAGEMENT in current_actor().offices else "unit"
     scope = args.get("ansicht", default_scope)
-    status = args.get("status", "open")
+    status, sort = args.get("status", "open"), args.get("sort", "-opened")
     try:
         page = int(args.get("seite", "1"))
     except ValueError:
@@ -30,7 +30,7 @@ def _filter() -> listing.CaseFilter:
         status=status if status in listing.STATUSES else None,
         area=args.get("kommune") if args.get("kommune") in MUNICIPALITIES else None,
         overdue=args.get("ueberfaellig") == "1",
-        sort=args.get("sort") if args.get("sort") in listing.SORTS else "-opened",
+        sort=sort if sort in listing.SORTS else "-opened",
         page=min(max(page, 1), 1000))
 
 

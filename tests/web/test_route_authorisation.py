@@ -92,7 +92,9 @@ def test_every_role_inside_a_route_passes_the_role_check(app, people, services):
         allowed = set(ROLES) if access in (PUBLIC, SIGNED_IN) else set(access)
         for role in sorted(allowed):
             response = _request(app, rule, USERS[role])
-            assert response.status_code < 500, (rule.rule, role, response.status_code)
+            # /readyz says 503 until a worker has written its heartbeat: that is its answer, not a failure.
+            expected_503 = rule.rule == "/readyz" and response.status_code == 503
+            assert response.status_code < 500 or expected_503, (rule.rule, role, response.status_code)
     with services.db.reading() as session:
         role_denials = [e for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "access_denied"))
                         if e.details.get("reason") == "role"]

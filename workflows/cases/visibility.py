@@ -72,9 +72,9 @@ def _has_task(session: Session, case: Case, actor: Actor) -> bool:
     if session.scalar(select(exists().where(HumanTask.case_ref == case.case_ref,
                                             HumanTask.status.in_(task_rule.OPEN_STATES), open_mine))):
         return True
-    done = set(session.scalars(select(HumanTask.unit).where(
+    done = {unit for unit in session.scalars(select(HumanTask.unit).where(
         HumanTask.case_ref == case.case_ref, HumanTask.status == task_rule.COMPLETED,
-        HumanTask.completed_by == actor.name, HumanTask.unit.is_not(None))))
+        HumanTask.completed_by == actor.name, HumanTask.unit.is_not(None))) if unit}
     # After a move the unit that did the work is no longer responsible: its access moves with the case.
     return bool(done & set(responsible_units(session, case.area, done & actor.units)))
 

@@ -220,12 +220,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def el_number(value: Any) -> int | float | Decimal:
+def el_number(value: Any) -> int | float:
     """Coerce to a number: null and '' are 0, text is parsed, booleans are refused."""
     if value is None or value == "":
         return 0
+    if isinstance(value, Decimal):
+        return float(value)
     if _is_number(value):
-        return value
+        return cast(int | float, value)
     if isinstance(value, str):
         try:
             return float(value) if re.search(r"[.eE]", value) else int(value)

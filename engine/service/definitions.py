@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.dialect import message_start_names, parse_bundle
-from engine.bpmn.xmlsafe import parse_xml
+from engine.bpmn.xmlsafe import decode_xml, parse_xml
 from engine.core import clock
 from engine.core.errors import DefinitionError, NotFound, Problem
 from engine.store import audit
@@ -67,8 +67,8 @@ def _has_per_instance_facts(specs: list) -> bool:
 INITIATOR = re.compile(r'<[\w:]*startEvent[^>]*camunda:initiator="([A-Za-z_]\w*)"')
 
 
-def _as_text(content: bytes | str) -> str:
-    return content.decode("utf-8") if isinstance(content, bytes) else content
+def _as_text(content: bytes | str, name: str | None = None) -> str:
+    return decode_xml(content, name)  # the encoding the file declares, not always UTF-8
 
 
 def _checksum(files: Mapping[str, str]) -> str:
@@ -95,7 +95,7 @@ class DefinitionLibrary:
 
     def deploy(self, session: Session, files: Mapping[str, bytes | str], *, actor: str) -> list[Deployed]:
         """Validate and store a bundle; identical content creates no new version."""
-        texts = {name: _as_text(content) for name, content in files.items()}
+        texts = {name: _as_text(content, name) for name, content in files.items()}
         if not texts:
             raise DefinitionError([Problem("Keine BPMN- oder DMN-Dateien übergeben")])
         texts = self.with_dependencies(session, texts)
@@ -118,7 +118,7 @@ class DefinitionLibrary:
 
     def _defined_in(self, process_id: str, files: Mapping[str, bytes | str]) -> bool:
         needle = f'id="{process_id}"'
-        return any(needle in _as_text(content) for name, content in files.items() if name.endswith(".bpmn"))
+        return any(needle in _as_text(content, name) for name, content in files.items() if name.endswith(".bpmn"))
 
     def _store(self, session: Session, kind: str, process_id: str, name: str, texts: dict[str, str],
                checksum: str, starts: list[str], actor: str) -> Deployed:

@@ -130,7 +130,6 @@ def test_service_topic_reads_delegate_expression():
     ('camunda:expression="${mailer.send(execution)}"', "mailer.send"),
     ('camunda:expression="${archivieren()}"', "archivieren"),
     ('camunda:class="org.example.Archiv"', "org.example.Archiv"),
-    ("", None),
 ])
 def test_service_topic_reads_expression_and_class(attributes, topic):
     spec = parse_bundle({"s.bpmn": _service_process(attributes)}).spec("p")

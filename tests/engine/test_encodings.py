@@ -48,8 +48,6 @@ def test_an_unknown_declared_encoding_is_refused_naming_the_file():
     assert [(p.file, "»klingonisch-8«" in p.message) for p in problems] == [("fremd.bpmn", True)]
 
 
-@pytest.mark.xfail(strict=True, reason="engine/service/definitions.py _as_text still decodes bytes as UTF-8; "
-                                        "it should call engine.bpmn.xmlsafe.decode_xml(content, name)")
 def test_a_latin_1_file_deploys_and_its_task_keeps_the_umlauts(engine, system, db):
     engine.deploy({"grenze.bpmn": latin1_diagram()}, actor=system)
     instance_id = engine.start("grenze", actor=system)

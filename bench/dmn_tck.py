@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -26,7 +27,11 @@ from decision import load_models  # noqa: E402
 from decision.temporal import parse_date, parse_datetime, parse_duration, parse_time  # noqa: E402
 from decision.values import YMDuration, feel_equal  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "dmn-tck"
+# $KIMFLOW_DMN_TCK, else shared/ beside the checkout, else the workplace's shared folder.
+CORPUS = next((Path(c) for c in (os.environ.get("KIMFLOW_DMN_TCK", ""),
+                                 Path(__file__).resolve().parents[2] / "shared" / "corpora" / "dmn-tck",
+                                 "/work/shared/corpora/dmn-tck") if c and Path(c).is_dir()),
+              Path(__file__).resolve().parents[2] / "shared" / "corpora" / "dmn-tck")
 LEVELS = ("compliance-level-2", "compliance-level-3")
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)

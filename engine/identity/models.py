@@ -15,7 +15,7 @@ DISTRICT_WIDE = "*"
 
 
 class Unit(Base):
-    """One inbox-owning organisational unit: an office (abh, jobcenter, ...) in one place."""
+    """One inbox-owning organisational unit: an office (a kind of authority) in one place."""
 
     __tablename__ = "org_unit"
 

@@ -177,7 +177,8 @@ def run(argv: Sequence[str] | None = None, plugin: Plugin | None = None) -> int:
     """Parse the command line, build the engine with the plugin's extensions and run one command."""
     plugin = plugin or Plugin()
     args = build_parser(plugin).parse_args(argv)
-    engine = ProcessEngine(Database(args.db or default_database_url()), plugin.extensions())
+    database = Database(args.db or default_database_url())
+    engine = ProcessEngine(database, plugin.extensions())
     try:
         return args.func(args, engine)
     except (KimflowError, ValueError) as err:
@@ -186,6 +187,8 @@ def run(argv: Sequence[str] | None = None, plugin: Plugin | None = None) -> int:
         logging.getLogger(__name__).debug("kimflow %s failed", args.command, exc_info=True)
         return _fail(f"Unerwarteter Fehler bei »{args.command}« ({type(err).__name__}); bitte den Betrieb "
                      "informieren. Details stehen im Protokoll bei Stufe DEBUG.", code=1)
+    finally:
+        database.engine.dispose()  # callers that run commands in-process (tests, tools) keep no open connections
 
 
 def main() -> None:

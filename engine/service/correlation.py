@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine.bpmn.messages import message_event
 from engine.core.actors import Actor
 from engine.core.errors import CorrelationError
+from engine.service.registry import InstanceContext
 from engine.service.starting import StartRequest
 from engine.store import audit
 from engine.store.models import MessageSubscription, ProcessInstance
@@ -67,6 +68,8 @@ class Correlator:
                 continue  # correlation keys did not match this instance
             audit.record(session, actor.name, "message_correlated", instance_id=row.id, case_ref=row.case_ref,
                          message=name)
+            runner.extensions.emit("message_correlated", runner.executor.context(session, row, workflow),
+                                   {"message": name})
             outcome = runner.executor.advance(session, row, workflow, actor.name)
             self.route(session, outcome.events, row, actor, delivery.hops + 1)
             delivered.append(row.id)
@@ -78,6 +81,9 @@ class Correlator:
             started = runner.start(session, request, actor)
             audit.record(session, actor.name, "message_correlated", instance_id=started.id,
                          case_ref=started.case_ref, message=name, started=True)
+            started_context = InstanceContext(session, started.id, started.process_id, started.case_ref,
+                                              started.business_key, data={})  # listeners get ids, not data
+            runner.extensions.emit("message_correlated", started_context, {"message": name})
             delivered.append(started.id)
         return delivered
 

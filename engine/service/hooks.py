@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # engine event -> hook event name
 EVENTS = {"task_created": "task.created", "task_completed": "task.completed", "instance_started": "instance.started",
-          "instance_completed": "instance.completed", "instance_error": "incident.raised"}
+          "instance_completed": "instance.completed", "instance_error": "incident.raised",
+          "message_correlated": "message.correlated"}
 HOOK_EVENTS = tuple(EVENTS.values())
 MAX_ATTEMPTS = 10
 LEASE = dt.timedelta(seconds=60)  # a claimed row is due again after this, should its worker die mid-delivery
@@ -110,6 +111,8 @@ def _record(event: str, context: InstanceContext, payload: dict[str, Any]) -> No
         body |= {"task_id": task.id, "element_id": task.element_id}
     elif payload.get("element_id"):
         body["element_id"] = payload["element_id"]
+    if payload.get("message"):
+        body["message"] = payload["message"]  # the message name (a diagram's id), never its payload
     for subscription in wanted:
         key = uuid.uuid4().hex
         session.add(HookOutbox(subscription_id=subscription.id, event=name, idempotency_key=key,

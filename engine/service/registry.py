@@ -64,7 +64,7 @@ class PeriodicTask:
 
 
 EVENTS = ("instance_started", "instance_completed", "task_created", "task_completed", "task_cancelled",
-          "instance_error")
+          "instance_error", "message_correlated")
 
 
 @dataclass

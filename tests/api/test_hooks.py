@@ -136,3 +136,20 @@ def test_the_outbox_row_is_written_with_the_change_and_rolled_back_with_it(servi
         raise RuntimeError("Abbruch nach dem Start")
     with services.db.reading() as session:
         assert session.scalars(select(HookOutbox)).all() == []
+
+
+def test_a_correlated_message_is_delivered_with_its_name_and_not_its_payload(services, receiver):
+    from tests.bpmn_builder import build
+
+    waiting = build("wartet", [("start", "s"), ("msg_catch", "antwort", "ba_antwort"), ("end", "e")],
+                    [("s", "antwort"), ("antwort", "e")])
+    services.engine.deploy({"wartet.bpmn": waiting.encode()}, actor=SYSTEM)
+    hooks.subscribe(services.db, "Fachverfahren", receiver.url, ["message.correlated"], actor="admin")
+    instance_id = services.engine.start("wartet", actor=SYSTEM, business_key="BK-7")
+    services.engine.correlate("ba_antwort", actor=SYSTEM, business_key="BK-7", payload={"nachname": "Yilmaz"})
+    assert hooks.deliver_due(services.db) == 1
+    [(_headers, body)] = receiver.received
+    payload = json.loads(body)
+    assert (payload["event"], payload["instance_id"], payload["message"]) == (
+        "message.correlated", instance_id, "ba_antwort")
+    assert "Yilmaz" not in body.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -57,8 +58,17 @@ def collect_files(paths: Sequence[str]) -> dict[str, bytes]:
 
 
 def cmd_init_db(args, engine: ProcessEngine) -> int:
+    from engine.store import roles
+
     engine.create_schema()
-    _emit({"database": engine.db.engine.url.render_as_string(hide_password=True), "status": "ok"})
+    result: dict[str, object] = {"database": engine.db.engine.url.render_as_string(hide_password=True),
+                                 "status": "ok"}
+    if engine.db.is_postgres and not args.no_app_role:
+        # The app connects as this role: it may append to the audit log, never change, empty or alter it.
+        role = roles.grant_app_role(engine.db.engine, args.app_role or roles.app_role_from_env(),
+                                    os.environ.get("KIMFLOW_DB_APP_PASSWORD") or None)
+        result["app_role"] = {"name": role.name, "created": role.created, "tables": role.tables}
+    _emit(result)
     return 0
 
 
@@ -138,7 +148,10 @@ def build_parser(plugin: Plugin) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kimflow", description="kimflow: BPMN-Prozesse für KIM")
     parser.add_argument("--db", default=None, help="database URL (default: KIMFLOW_DATABASE_URL or SQLite)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init-db", help="create or upgrade the schema").set_defaults(func=cmd_init_db)
+    p = sub.add_parser("init-db", help="create or upgrade the schema; on PostgreSQL grant the application role")
+    p.add_argument("--app-role", help="the role the app connects as (default: KIMFLOW_DB_APP_ROLE or kimflow_app)")
+    p.add_argument("--no-app-role", action="store_true", help="leave roles and grants alone")
+    p.set_defaults(func=cmd_init_db)
     p = sub.add_parser("deploy", help="deploy .bpmn/.dmn files or folders")
     p.add_argument("paths", nargs="+")
     p.add_argument("--user", default="cli")

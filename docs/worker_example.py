@@ -31,7 +31,7 @@ def call(base: str, token: str, path: str, body: dict[str, Any]) -> Any:
     request = urllib.request.Request(f"{base}{path}", data=json.dumps(body).encode(), method="POST",  # noqa: S310
                                      headers={"Authorization": f"Bearer {token}",
                                               "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the URL is the operator's
+    with urllib.request.urlopen(request, timeout=45) as answer:  # noqa: S310 - the URL is the operator's
         return json.loads(answer.read() or b"null")
 
 
@@ -43,10 +43,11 @@ def check(variables: dict[str, Any]) -> dict[str, Any]:
 
 
 def work_once(base: str, token: str, worker_id: str, handler: Callable[[dict], dict] = check,
-              topic: str = TOPIC) -> int:
-    """Fetch up to ten tasks, work each one, report the outcome; return how many were fetched."""
+              topic: str = TOPIC, wait_ms: int = 0) -> int:
+    """Fetch up to ten tasks (waiting up to `wait_ms` for one), work each, report the outcome; return the count."""
     tasks = call(base, token, "/external-tasks/fetch-and-lock",
-                 {"worker_id": worker_id, "topics": [topic], "max_tasks": 10, "lock_duration": 60_000})["items"]
+                 {"worker_id": worker_id, "topics": [topic], "max_tasks": 10, "lock_duration": 60_000,
+                  "async_response_timeout": wait_ms})["items"]
     for task in tasks:
         path = f"/external-tasks/{task['id']}"
         try:
@@ -64,12 +65,12 @@ def work_once(base: str, token: str, worker_id: str, handler: Callable[[dict], d
 
 
 def main() -> None:
-    """Work forever, pausing briefly whenever there is nothing to do."""
+    """Work forever; when there is nothing to do, the server holds the request until work arrives."""
     base, token = os.environ["KIMFLOW_URL"].rstrip("/"), os.environ["KIMFLOW_TOKEN"]
     worker_id = os.environ.get("KIMFLOW_WORKER_ID", f"worker-{os.getpid()}")
     while True:
-        if not work_once(base, token, worker_id):
-            time.sleep(2)
+        if not work_once(base, token, worker_id, wait_ms=20_000):
+            time.sleep(1)  # the server had nothing for 20 s, or answered at once with an error
 
 
 if __name__ == "__main__":

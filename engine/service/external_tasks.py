@@ -7,6 +7,7 @@ and another worker may fetch it; the former holder's complete/failure is then re
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from engine.service.engine import ProcessEngine
 
 OPEN = ("open", "locked")
+MAX_WAIT = dt.timedelta(seconds=30)  # below the web server's request timeout, so a long poll never hangs
 
 
 class ExternalTaskError(KimflowError):
@@ -85,12 +87,24 @@ def close_all(session: Session, row: ProcessInstance) -> None:
 
 def fetch_and_lock(engine: ProcessEngine, worker_id: str, topics: list[str], *, max_tasks: int = 1,
                    lock_duration: dt.timedelta = dt.timedelta(minutes=5), now: dt.datetime | None = None,
-                   ) -> list[LockedTask]:
-    """Lock up to `max_tasks` available tasks of `topics` for `worker_id`; return them with their variables."""
-    now = now or clock.now()
-    with engine.db.unit_of_work() as session:
-        claimed = _claim(session, engine.db.is_postgres, worker_id, topics, max_tasks, now, now + lock_duration)
-        return [_locked(engine, session, task) for task in claimed]
+                   wait: dt.timedelta = dt.timedelta(0)) -> list[LockedTask]:
+    """Lock up to `max_tasks` available tasks of `topics` for `worker_id`; return them with their variables.
+
+    With `wait` (long polling), an empty answer is held back until a task arrives or `wait` (at most
+    MAX_WAIT) has passed, so idle workers need not poll in a tight loop.
+    """
+    deadline = time.monotonic() + min(wait, MAX_WAIT).total_seconds()
+    pause = 0.1
+    while True:
+        moment = now or clock.now()
+        with engine.db.unit_of_work() as session:
+            claimed = _claim(session, engine.db.is_postgres, worker_id, topics, max_tasks, moment,
+                             moment + lock_duration)
+            locked = [_locked(engine, session, task) for task in claimed]
+        if locked or time.monotonic() >= deadline:
+            return locked
+        time.sleep(min(pause, max(deadline - time.monotonic(), 0)))
+        pause = min(pause * 2, 1.0)  # one cheap query per second at most while idle
 
 
 def _available(topics: list[str], now: dt.datetime):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from tests.api.conftest import SYSTEM
@@ -81,3 +84,26 @@ def test_the_openapi_document_lists_the_external_task_operations(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/external-tasks/fetch-and-lock", "/external-tasks/{task_id}/complete",
             "/external-tasks/{task_id}/bpmn-error"} <= set(paths)
+
+
+def test_a_long_poll_answers_with_the_task_that_arrives_while_it_waits(app, client, services, waiting, token_for):
+    headers = token_for("abh-fachverfahren", verbs=["external"])
+    assert [t["instance_id"] for t in _fetch(client, headers, worker="first")] == [waiting]
+    answers: list[list[dict]] = []
+    poller = threading.Thread(target=lambda: answers.append(
+        _fetch(app.test_client(), headers, worker="second", async_response_timeout=20_000)))
+    poller.start()
+    time.sleep(0.3)  # the poll is waiting now: nothing was open when it asked
+    arrived = services.engine.start("ext", actor=SYSTEM)
+    poller.join(25)
+    assert not poller.is_alive()
+    assert [t["instance_id"] for t in answers[0]] == [arrived]
+
+
+def test_a_long_poll_without_work_answers_empty_after_its_timeout(client, waiting, token_for):
+    headers = token_for("abh-fachverfahren", verbs=["external"])
+    _fetch(client, headers, worker="first")
+    assert _fetch(client, headers, worker="second", async_response_timeout=200) == []
+    answer = client.post(FETCH, headers=headers, json={"worker_id": "w", "topics": [TOPIC],
+                                                      "async_response_timeout": 600_000})
+    assert answer.status_code == 422  # longer than the server holds a request

@@ -21,6 +21,8 @@ class FetchIn(Schema):
     topics = fields.List(fields.String(validate=WORKER), required=True, validate=validators.Length(min=1, max=50))
     max_tasks = fields.Integer(load_default=1, validate=validators.Range(min=1, max=100))
     lock_duration = fields.Integer(load_default=300_000, validate=DURATION)
+    # Long polling as in Camunda: hold an empty answer back for up to this many milliseconds (at most 30 s).
+    async_response_timeout = fields.Integer(load_default=0, validate=validators.Range(min=0, max=30_000))
 
 
 class LockedOut(Schema):
@@ -84,7 +86,8 @@ def _ms(value: int) -> dt.timedelta:
 def fetch_and_lock(body: dict):
     """Lock up to max_tasks available tasks of the topics for this worker and return them with their variables."""
     locked = external_tasks.fetch_and_lock(services().engine, body["worker_id"], body["topics"],
-                                           max_tasks=body["max_tasks"], lock_duration=_ms(body["lock_duration"]))
+                                           max_tasks=body["max_tasks"], lock_duration=_ms(body["lock_duration"]),
+                                           wait=_ms(body["async_response_timeout"]))
     return {"items": [task.__dict__ for task in locked]}
 
 

@@ -27,6 +27,7 @@ from engine.read.form_catalogue import display_value, field_catalogue
 from engine.read.inbox import InboxFilter
 from engine.runtime.scenarios import FileReport, ScenarioFileError, run_file, scenario_paths
 from engine.service import external_tasks, hooks, task_rule
+from engine.service.admin import SKIP_REASONS
 from engine.service.designer import Designer, defined_id, scenario_from, valid_id
 from engine.service.drafts import DraftConflict, DraftInput
 from engine.service.engine import InstanceView, ProcessEngine
@@ -41,7 +42,7 @@ __all__ = [
     "DefinitionVersion", "Designer", "DraftConflict", "DraftInput", "Extensions", "FileReport", "Form",
     "FormErrors", "FormField", "HumanTask", "InboxFilter", "InstanceContext", "InstanceView", "KimflowError",
     "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
-    "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
+    "SKIP_REASONS", "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
     "defined_id", "display_value", "external_tasks", "field_catalogue", "german_date", "health", "heatmap",
     "hooks", "inbox", "lists", "monitoring", "org", "run_file", "scenario_from", "scenario_paths", "service_accounts",
     "task_rule", "valid_id", "verify_password",

@@ -42,7 +42,7 @@ SORTS = {
     "started": (ProcessInstance.started_at.asc(), ProcessInstance.id.asc()),
     "id": (ProcessInstance.id.asc(),),
 }
-ADMIN_ACTIONS = ("instance_suspended", "instance_resumed", "instance_cancelled", "instance_retried",
+ADMIN_ACTIONS = ("instance_suspended", "instance_resumed", "instance_cancelled", "instance_retried", "task_skipped",
                  "data_corrected", "task_delegated", "incident")
 
 

@@ -1,4 +1,4 @@
-"""Administrative verbs on instances: suspend, resume, cancel, retry, correct data, reroute tasks."""
+"""Administrative verbs on instances: suspend, resume, cancel, retry, skip, correct data, reroute tasks."""
 
 from __future__ import annotations
 
@@ -80,13 +80,40 @@ class InstanceAdmin:
             for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
                 task.data.update(dict(data))
         row.status, row.error_element, row.error_message = "running", None, None
-        for incident in session.scalars(select(Incident).where(Incident.instance_id == row.id,
-                                                               Incident.resolved_at.is_(None))):
-            incident.resolved_at, incident.resolved_by = clock.now(), actor.name
+        self._resolve_incidents(session, row, actor)
         _audit_with_reason(session, row, actor, "instance_retried", reason, fields=sorted((data or {}).keys()))
         outcome = self.executor.advance(session, row, workflow, actor.name)
         self.runner.route_events(session, outcome.events, row, actor)
         return row.status
+
+    def skip(self, session: Session, instance_id: int, *, actor: Actor, reason_code: str, reason: str = "") -> str:
+        """Complete a failed instance's failing task without running it and let the instance move on (admins)."""
+        if not actor.is_admin:
+            raise PermissionDenied("Nur Administratoren dürfen einen fehlerhaften Schritt überspringen")
+        if reason_code not in SKIP_REASONS:
+            raise InstanceStateError("Bitte einen Grund für das Überspringen auswählen")
+        row = self.runner.get(session, instance_id)
+        if row.status != "error":
+            raise InstanceStateError(f"Vorgang {instance_id} ist nicht im Fehlerzustand")
+        workflow = self.executor.load(session, row)
+        failing = _failing_tasks(workflow, row.error_element)
+        if not failing:
+            raise InstanceStateError("Es gibt keinen fehlerhaften Schritt, der übersprungen werden kann")
+        element = row.error_element
+        for task in failing:
+            task.complete()  # marks it done and predicts what follows; the task's own work does not run
+        row.status, row.error_element, row.error_message = "running", None, None
+        self._resolve_incidents(session, row, actor)
+        _audit_with_reason(session, row, actor, "task_skipped", reason, element_id=element, reason_code=reason_code)
+        outcome = self.executor.advance(session, row, workflow, actor.name)
+        self.runner.route_events(session, outcome.events, row, actor)
+        return row.status
+
+    @staticmethod
+    def _resolve_incidents(session: Session, row: ProcessInstance, actor: Actor) -> None:
+        for incident in session.scalars(select(Incident).where(Incident.instance_id == row.id,
+                                                               Incident.resolved_at.is_(None))):
+            incident.resolved_at, incident.resolved_by = clock.now(), actor.name
 
     def set_data(self, session: Session, instance_id: int, *, actor: Actor, values: Mapping[str, Any],
                  reason: str) -> None:
@@ -129,6 +156,17 @@ class InstanceAdmin:
 
 
 MAX_REASONS = 50
+# Why an administrator skipped a failing step: a code for the audit log; any words go beside it (scrubbed later).
+SKIP_REASONS = ("done_elsewhere", "not_needed", "data_corrected_elsewhere", "other")
+
+
+def _failing_tasks(workflow, element_id: str | None) -> list:
+    """Return the tasks in error, else the waiting task of the failing element (e.g. its assignee failed)."""
+    failed = workflow.get_tasks(state=TaskState.ERROR)
+    if failed or element_id is None:
+        return failed
+    return [task for task in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED)
+            if task.task_spec.bpmn_id == element_id]
 
 
 def _audit_with_reason(session: Session, row: ProcessInstance, actor: Actor, action: str, reason: str,

@@ -140,6 +140,11 @@ class ProcessEngine:
         with self._verb() as session:
             return self.admin.retry(session, instance_id, actor=actor, data=data, reason=reason)
 
+    def skip(self, instance_id: int, *, actor: Actor, reason_code: str, reason: str = "") -> str:
+        """Complete a failed instance's failing task without running it; the instance moves on (admins)."""
+        with self._verb() as session:
+            return self.admin.skip(session, instance_id, actor=actor, reason_code=reason_code, reason=reason)
+
     def set_data(self, instance_id: int, *, actor: Actor, values: Mapping[str, Any], reason: str) -> None:
         """Correct data values of an instance (administrators; audited with the reason)."""
         with self._verb() as session:

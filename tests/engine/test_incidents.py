@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from engine.store.models import Incident
+from engine.core.actors import Actor
+from engine.store.models import Incident, ProcessInstance
 from tests.bpmn_builder import build, user
 
 
@@ -101,3 +102,63 @@ def test_suspend_stops_work_and_resume_returns_the_instance_to_its_previous_stat
     engine.suspend(failed, actor=system)
     engine.resume(failed, actor=system)
     assert engine.show(failed).status == "error"
+
+
+def _failed_calc(engine, system, db):
+    engine.deploy({"calc.bpmn": script_process()}, actor=system)
+    instance_id = engine.start("calc", actor=system, case_ref="F-1")
+    engine.complete(engine_tasks(db, instance_id)[0].id, actor=system, data={"divisor": 0})
+    return instance_id
+
+
+def test_an_admin_skips_the_failing_step_and_the_instance_moves_on_without_running_it(engine, system, db):
+    from engine.store.models import AuditEvent
+
+    failed = _failed_calc(engine, system, db)
+    admin = Actor("root", roles=frozenset({"admin"}))
+    status = engine.skip(failed, actor=admin, reason_code="done_elsewhere", reason="Herr Meier hat es per Hand")
+    assert status == "running"
+    view = engine.show(failed)
+    assert view.status == "running" and "result" not in view.data
+    assert [t.element_id for t in engine_tasks(db, failed)] == ["check"]
+    with db.reading() as session:
+        assert session.scalars(select(Incident)).one().resolved_by == "root"
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "task_skipped")).all()
+        row = session.get(ProcessInstance, failed)
+        kept = row.summary["admin_reasons"]
+    assert event.details == {"element_id": "divide", "reason_code": "done_elsewhere"}
+    assert "Meier" not in str(event.details) and kept[-1]["reason"] == "Herr Meier hat es per Hand"
+
+
+def test_only_admins_skip_and_only_with_a_known_reason_code_and_only_a_failed_instance(engine, system, db):
+    from engine.core.errors import InstanceStateError, PermissionDenied
+
+    failed = _failed_calc(engine, system, db)
+    manager = Actor("chefin", roles=frozenset({"manager"}))
+    with pytest.raises(PermissionDenied):
+        engine.skip(failed, actor=manager, reason_code="not_needed")
+    admin = Actor("root", roles=frozenset({"admin"}))
+    with pytest.raises(InstanceStateError):
+        engine.skip(failed, actor=admin, reason_code="weil ich es sage")
+    assert engine.show(failed).status == "error"
+    running = engine.start("calc", actor=system)
+    with pytest.raises(InstanceStateError):
+        engine.skip(running, actor=admin, reason_code="not_needed")
+
+
+def test_skipping_a_task_whose_assignee_failed_completes_it_and_ends_the_instance(engine, system, db):
+    diagram = build("assign", [("start", "s"), user("u", "Prüfen", "abh", assignee="${reviewer}"), ("end", "e")],
+                    [("s", "u"), ("u", "e")])
+    engine.deploy({"assign.bpmn": diagram}, actor=system)
+    failed = engine.start("assign", actor=system)
+    assert engine.show(failed).status == "error"
+    admin = Actor("root", roles=frozenset({"admin"}))
+    assert engine.skip(failed, actor=admin, reason_code="not_needed") == "completed"
+
+
+def test_a_retry_that_fails_again_leaves_the_instance_failed_with_a_new_open_incident(engine, system, db):
+    failed = _failed_calc(engine, system, db)
+    assert engine.retry(failed, actor=system) == "error"
+    with db.reading() as session:
+        incidents = session.scalars(select(Incident).order_by(Incident.id)).all()
+    assert [i.resolved_at is None for i in incidents] == [False, True]

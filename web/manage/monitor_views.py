@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from engine import KimflowError, NotFound, clock, monitoring, org
 from web.manage import MANAGERS, bp
-from web.security import current_actor, roles_required, services
+from web.manage.incident_views import retry_with
+from web.security import current_actor, record, roles_required, services
 from workflows.steering.labels import area_name
 
-STATUSES = {"running": "läuft", "suspended": "angehalten", "error": "Fehler", "completed": "beendet",
-            "cancelled": "abgebrochen"}
+STATUSES = {"running": _l("läuft"), "suspended": _l("angehalten"), "error": _l("Fehler"),
+            "completed": _l("beendet"), "cancelled": _l("abgebrochen")}
 
 
 def _date(name: str) -> dt.datetime | None:
@@ -70,6 +72,7 @@ def instance(instance_id: int):
     except NotFound:
         abort(404)
     data = services().engine.show(instance_id).data if "admin" in current_actor().roles else None
+    record("instance_viewed", instance_id=instance_id, case_ref=detail.instance.case_ref, data_shown=data is not None)
     return render_template("manage/instance.html", d=detail, data=data, statuses=STATUSES)
 
 
@@ -82,12 +85,13 @@ def act(instance_id: int, action: str):
     """Suspend, resume, cancel or retry an instance, or correct a value or reassign a task, with a reason."""
     reason = request.form.get("reason", "").strip()
     if not reason:
-        flash("Bitte eine Begründung angeben; sie wird protokolliert.", "error")
+        flash(_("Bitte eine Begründung angeben; sie wird protokolliert."), "error")
         return redirect(url_for("manage.instance", instance_id=instance_id))
     engine, actor = services().engine, current_actor()
     try:
         if action == "retry":
-            return _retry(instance_id, reason)
+            retry_with(instance_id, reason)
+            return redirect(url_for("manage.instance", instance_id=instance_id))
         if action in ACTIONS:
             getattr(engine, action)(instance_id, actor=actor, reason=reason)
         elif action == "set-data":
@@ -99,33 +103,9 @@ def act(instance_id: int, action: str):
             engine.delegate(request.form["task_id"], actor=actor, reason=reason, to=colleague)
         else:
             abort(404)
-        flash("Aktion ausgeführt und protokolliert.", "success")
+        flash(_("Aktion ausgeführt und protokolliert."), "success")
     except (KimflowError, KeyError, LookupError) as err:
-        flash(str(err) or "Aktion nicht möglich.", "error")
-    return redirect(url_for("manage.instance", instance_id=instance_id))
-
-
-def _typed(text: str) -> object:
-    """Read a corrected value as a number or true/false where it is one, else as text."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text
-    return value if isinstance(value, int | float | bool) else text
-
-
-def _retry(instance_id: int, reason: str):
-    """Retry, with a corrected value when the form carries one, and report what really happened."""
-    field = request.form.get("field", "").strip()
-    data = {field: _typed(request.form.get("value", ""))} if field else None
-    status = services().engine.retry(instance_id, actor=current_actor(), data=data, reason=reason)
-    if status == "error":
-        with services().db.reading() as session:
-            detail = monitoring.instance_detail(session, instance_id)
-        flash("Erneut ausgeführt, aber wieder fehlgeschlagen: " + (detail.error_message or "ohne Meldung"), "error")
-    else:
-        flash("Erneut ausgeführt: der Vorgang läuft wieder." if status == "running"
-              else f"Erneut ausgeführt: der Vorgang ist {STATUSES.get(status, status)}.", "success")
+        flash(str(err) or _("Aktion nicht möglich."), "error")
     return redirect(url_for("manage.instance", instance_id=instance_id))
 
 

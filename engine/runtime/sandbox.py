@@ -1,5 +1,9 @@
 """Run BPMN scripts and expressions without imports, dunders, I/O or unbounded time.
 
+Expressions (gateway conditions, timers, task attributes, DMN cells) are evaluated here, in the app
+process, because they must stay cheap. Script tasks run in a separate worker process without secrets
+and under OS limits (`script_worker`); the policy is checked here before sending and there again.
+
 How the time limit works: before compiling, the script's AST gets a checkpoint call at the start of
 every loop body, function body, lambda and comprehension. A checkpoint raises a BaseException once the
 deadline has passed; the policy only lets scripts catch Exception subclasses, so they cannot swallow
@@ -39,22 +43,16 @@ from engine.bpmn.script_policy import (
     check_tree,
     oversize,
 )
+from engine.runtime.script_worker import WorkerPool, shared_pool
+from engine.runtime.script_worker_wire import ScriptFunctionError, ScriptTimeout
 
-__all__ = ["SandboxViolation", "SandboxedScriptEngine", "ScriptTimeout", "check_script"]
+__all__ = ["SandboxViolation", "SandboxedScriptEngine", "ScriptFunctionError", "ScriptTimeout", "check_script"]
 
 SCRIPT_FILENAME = "<kimflow-script>"
 _TICK, _BINOP, _AUG, _AUG_ITEM = "__kf_tick", "__kf_binop", "__kf_aug", "__kf_aug_item"
 _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.iadd, "*": operator.imul, "**": operator.ipow, "<<": operator.ilshift, "%": operator.imod,
 }
-
-
-class ScriptTimeout(Exception):
-    """A script ran longer than the engine's time limit."""
-
-
-class ScriptFunctionError(Exception):
-    """A registered function failed with an error that is not one of the catchable builtin types."""
 
 
 class _Deadline(BaseException):
@@ -245,13 +243,21 @@ def evaluate_feel(expression: str, variables: dict) -> Any:
 class SandboxEnvironment(TaskDataEnvironment):
     """TaskDataEnvironment semantics (data in, assignments out, functions not kept) inside the sandbox."""
 
-    def __init__(self, functions: Mapping[str, Callable], time_limit: float):
+    def __init__(self, functions: Mapping[str, Callable], time_limit: float, workers: WorkerPool | None = None):
         refused = sorted(set(functions) & (FORBIDDEN_CALLS | set(SAFE_BUILTINS)) | {
             n for n in functions if n.startswith("_")})
         if refused:
             raise ValueError(f"script function names not allowed: {refused}")
         super().__init__({name: _shielded(name, fn) for name, fn in functions.items()})
         self.time_limit = time_limit
+        self._workers = workers
+
+    @property
+    def workers(self) -> WorkerPool:
+        """The worker pool script tasks run in (this process's shared pool unless one was given)."""
+        if self._workers is None:
+            self._workers = shared_pool()
+        return self._workers
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
         if expression.lstrip().startswith(FEEL_PREFIX):
@@ -261,24 +267,25 @@ class SandboxEnvironment(TaskDataEnvironment):
         return run_sandboxed(code, namespace, self.time_limit)
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        code = compile_sandboxed(script, "exec")  # refuse before touching the task data
+        """Run a script task's script in a worker process and replace the task data with what it leaves."""
+        compile_sandboxed(script, "exec")  # refuse before touching the task data or a worker
         self.check_for_overwrite(context, external_context or {})
-        context.update(self.globals)
-        context.update(external_context or {})
-        try:
-            run_sandboxed(code, context, self.time_limit)
-        finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+        data = {name: value for name, value in context.items() if name != "__builtins__" and not callable(value)}
+        result = self.workers.execute(script, data, functions=self.globals, time_limit=self.time_limit,
+                                      external=dict(external_context or {}))
+        context.clear()
+        context.update(result)
         return True
 
 
 class SandboxedScriptEngine(PythonScriptEngine):
     """PythonScriptEngine for every script, condition, DMN cell and timer, run in the sandbox."""
 
-    def __init__(self, functions: Mapping[str, Callable] | None = None, *, time_limit: float = 1.0):
+    def __init__(self, functions: Mapping[str, Callable] | None = None, *, time_limit: float = 1.0,
+                 workers: WorkerPool | None = None):
         if time_limit <= 0:
             raise ValueError("time_limit must be positive")
-        super().__init__(environment=SandboxEnvironment(dict(functions or {}), time_limit))
+        super().__init__(environment=SandboxEnvironment(dict(functions or {}), time_limit, workers))
         self.time_limit = time_limit
 
     def validate(self, expression: str) -> None:
@@ -311,10 +318,10 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
     def get_error_line_number_and_content(self, script: str, err: BaseException) -> tuple[int, str]:
         """Find the failing script line from a syntax error, a violation or the traceback."""
-        line_number = 0
+        line_number = getattr(err, "script_line", 0) or 0  # reported by the worker process
         if isinstance(err, SyntaxError | SandboxViolation):
-            line_number = err.lineno or 0
-        else:
+            line_number = err.lineno or line_number
+        elif not line_number:
             for frame in traceback.extract_tb(err.__traceback__):
                 if frame.filename == SCRIPT_FILENAME:
                     line_number = frame.lineno or 0

@@ -190,6 +190,14 @@ def authenticate(session: Session, username: str, password: str, now: dt.datetim
     return AuthResult(AuthStatus.OK, user=user)
 
 
+def end_sessions(session: Session, username: str, *, actor: str) -> None:
+    """Revoke every session of the user on the server (sign-out): a copied cookie stops working."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        user.session_version += 1
+        audit.record(session, actor, "logout", user=username)
+
+
 def session_is_current(session: Session, username: str, session_version: int) -> bool:
     """Tell whether a login session made with `session_version` is still valid for an active user."""
     user = session.scalar(select(User).where(User.username == username))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.store.db import Base, UTCDateTime
@@ -92,3 +92,39 @@ class LoginAttempt(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ExternalIdentity(Base):
+    """The identity provider's subject a user signs in as; the only link between an IdP account and a user."""
+
+    __tablename__ = "org_external_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("org_user.id"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class GroupMapping(Base):
+    """Data an administrator keeps: members of an identity-provider group get a role and/or a unit."""
+
+    __tablename__ = "org_group_mapping"
+    __table_args__ = (UniqueConstraint("idp_group", "role", "unit_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idp_group: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
+
+
+class TotpFactor(Base):
+    """A user's second factor: the encrypted TOTP secret, confirmed once a first code matched."""
+
+    __tablename__ = "org_totp"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("org_user.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(Text)  # Fernet token; the key derives from the app's secret key
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_step: Mapped[int | None] = mapped_column(Integer)  # the last accepted time step: no code twice

@@ -18,6 +18,7 @@ from engine.identity.accounts import (
     AuthStatus,
     authenticate,
     create_user,
+    end_sessions,
     list_users,
     session_is_current,
     set_password,
@@ -30,7 +31,7 @@ from engine.store import audit
 
 # Accounts live in engine.identity.accounts; they are re-exported so callers need one organisation module.
 __all__ = ["AccountError", "AuthResult", "AuthStatus", "OrgError", "actor_for", "add_membership", "unlock_sign_in",
-           "authenticate", "create_user", "deputies", "deputised_users", "list_responsibilities",
+           "authenticate", "create_user", "deputies", "end_sessions", "deputised_users", "list_responsibilities",
            "list_units", "list_users", "local_date", "memberships", "remove_deputy", "remove_membership",
            "remove_responsibility", "resolve_unit", "save_unit", "session_is_current", "set_deputy",
            "set_password", "set_responsibility", "unit_names", "update_user", "user_by_name"]

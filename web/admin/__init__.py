@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
-from web.admin import privacy, views  # noqa: E402,F401  (views register on bp)
+from web.admin import privacy, sign_in, views  # noqa: E402,F401  (views register on bp)

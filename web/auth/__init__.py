@@ -1,7 +1,7 @@
-"""Sign-in, sign-out, password change and the language switch."""
+"""Sign-in (local password, second factor, single sign-on), sign-out, password change and the language."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from web.auth import views  # noqa: E402,F401  (views register themselves on bp)
+from web.auth import oidc, second_factor, views  # noqa: E402,F401  (views register themselves on bp)

@@ -3,68 +3,64 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
-from engine import AccountError, org, verify_password
-from web.accounts import session_user
+from engine import AccountError, org, totp, verify_password
 from web.auth import bp
-from web.security import current_actor, login_required, public, record, services
+from web.auth.oidc import client, provider_logout_url
+from web.auth.session import fresh_session, local_passwords, safe_next, start_session
+from web.security import current_actor, login_required, public, services
 
 
-def _safe_next(target: str | None) -> str:
-    """Return a same-site path to go to after sign-in (never another host)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("staff.inbox")
-
-
-def _start_session(username: str) -> bool:
-    user = session_user(username)
-    if user is None:
-        return False
-    lang = session.get("lang")
-    session.clear()  # a fresh session id on sign-in: no fixation
-    if lang:
-        session["lang"] = lang
-    login_user(user)
-    session.permanent = True
-    session["seen"] = dt.datetime.now(dt.UTC).timestamp()
-    return True
+def _login_page(error: str | None = None, username: str = "", status: int | None = None):
+    return render_template("auth/login.html", error=error, username=username, sso=client() is not None,
+                           passwords=local_passwords()), status or (401 if error else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Show the sign-in form and sign the user in."""
-    error = None
-    username = ""
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()[:100]
-        with services().db.unit_of_work() as db_session:
-            result = org.authenticate(db_session, username, request.form.get("password", ""),
-                                      address=request.remote_addr or "-")
-        if result.ok and _start_session(username):
-            return redirect(_safe_next(request.args.get("next")))
-        error = result.message
-        if result.status is org.AuthStatus.LOCKED:
-            return render_template("auth/login.html", error=error, username=username), 429
-    return render_template("auth/login.html", error=error, username=username), (401 if error else 200)
+    """Show the sign-in page and sign the user in with a local password (unless switched off)."""
+    if request.method == "GET":
+        return _login_page()
+    if not local_passwords():
+        return _login_page(_("Die Anmeldung mit Passwort ist abgeschaltet. Bitte melden Sie sich über den "
+                             "Anmeldedienst der Kommune an."), status=403)
+    username = request.form.get("username", "").strip()[:100]
+    with services().db.unit_of_work() as db_session:
+        result = org.authenticate(db_session, username, request.form.get("password", ""),
+                                  address=request.remote_addr or "-")
+        second_factor = result.ok and totp.is_enabled(db_session, username)
+    target = safe_next(request.args.get("next"))
+    if result.ok and second_factor:
+        # The password was right; the session holds only who is waiting for a code, not a sign-in.
+        fresh_session(mfa_user=username, mfa_version=result.user.session_version if result.user else 0,
+                      mfa_at=dt.datetime.now(dt.UTC).timestamp(), mfa_next=target)
+        return redirect(url_for("auth.second_factor"))
+    if result.ok and start_session(username):
+        return redirect(target)
+    if result.status is org.AuthStatus.LOCKED:
+        return _login_page(result.message, username, 429)
+    return _login_page(result.message, username)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign the user out of this browser."""
-    record("logout")
+    """Sign the user out: the server revokes the session, so a copied cookie no longer works."""
+    username = current_actor().name
+    id_token = session.get("oidc_id_token")
+    with services().db.unit_of_work() as db_session:
+        org.end_sessions(db_session, username, actor=username)
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    fresh_session()
+    provider_url = provider_logout_url(id_token)
+    if provider_url:
+        # A page, not a redirect: the form's CSP (form-action 'self') would block a redirect to the provider.
+        return render_template("auth/signed_out.html", provider_url=provider_url)
     flash(_("Sie wurden abgemeldet."), "info")
     return redirect(url_for("auth.login"))
 
@@ -73,6 +69,9 @@ def logout():
 @login_required
 def change_password():
     """Change the own password; every other session of the user ends."""
+    if not local_passwords():
+        flash(_("Die Anmeldung mit Passwort ist abgeschaltet."), "info")
+        return redirect(url_for("staff.inbox"))
     errors: dict[str, str] = {}
     if request.method == "POST":
         errors = _password_errors()
@@ -84,7 +83,7 @@ def change_password():
             except AccountError as err:
                 errors["new_password"] = str(err)
             else:
-                _start_session(username)
+                start_session(username)
                 flash(_("Ihr Passwort wurde geändert. Alle anderen Sitzungen wurden beendet."), "success")
                 return redirect(url_for("staff.inbox"))
     return render_template("auth/password.html", errors=errors), (400 if errors else 200)
@@ -108,7 +107,7 @@ def language():
     chosen = request.form.get("lang", "")
     if chosen in current_app.config["LANGUAGES"]:
         session["lang"] = chosen
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/barrierefreiheit")

@@ -81,8 +81,12 @@ def list_instances(query: dict):
 @bp.output(schemas.InstanceOut, headers=schemas.ETagHeader)
 @bp.doc(responses=[401, 403, 404, 429])
 def show(instance_id: int):
-    """Show an instance with its variables; the ETag is its revision."""
-    return _show(instance_id)
+    """Show an instance with its variables; the ETag is its revision. The read is audited (ids only)."""
+    body, status, headers = _show(instance_id)
+    with services().db.unit_of_work() as session:
+        audit.record(session, caller().actor.name, "instance_viewed", instance_id=instance_id,
+                     case_ref=body["case_ref"], via="api")
+    return body, status, headers
 
 
 def _admin(instance_id: int, verb: str, reason: str):

@@ -10,6 +10,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import TaskState
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.bpmn.dialect import service_topic
@@ -88,6 +89,8 @@ class Executor:
                     self.extensions.emit("task_created", context, {"task": task})
                 for task in changes["cancelled"]:
                     self.extensions.emit("task_cancelled", context, {"task": task})
+        except SQLAlchemyError:
+            raise  # a database failure (a lost optimistic-lock race) is the verb's, not an incident of the instance
         except (SpiffWorkflowException, WorkflowException, Exception) as err:  # noqa: BLE001
             self._fail(session, row, workflow, err, actor)
             self._persist(session, row, workflow, actor)

@@ -85,8 +85,10 @@ class Flow:
 class Process:
     """A BPMN process with lanes; nodes are added in reading order."""
 
-    def __init__(self, pid: str, name: str, lanes: list[tuple[str, str]], doc: str = ""):
+    def __init__(self, pid: str, name: str, lanes: list[tuple[str, str]], doc: str = "",
+                 camunda: dict[str, str] | None = None):
         self.pid, self.name, self.doc = pid, name, doc
+        self.camunda = camunda or {}  # process attributes, e.g. candidateStarterGroups
         self.lanes = lanes  # (office code, German name with code)
         self.nodes: dict[str, Node] = {}
         self.flows: list[Flow] = []
@@ -274,7 +276,8 @@ class Process:
             f'<bpmn:participant id="pool_{self.pid}" name={quoteattr(self.name)} '
             f'processRef="{self.pid}" /></bpmn:collaboration>'
         )
-        parts.append(f'<bpmn:process id="{self.pid}" name={quoteattr(self.name)} isExecutable="true">')
+        extra = "".join(f" camunda:{key}={quoteattr(value)}" for key, value in self.camunda.items())
+        parts.append(f'<bpmn:process id="{self.pid}" name={quoteattr(self.name)} isExecutable="true"{extra}>')
         if self.doc:
             parts.append(f"<bpmn:documentation>{escape(self.doc)}</bpmn:documentation>")
         parts.append(f'<bpmn:laneSet id="laneset_{self.pid}">')

@@ -24,6 +24,8 @@ def build() -> Process:
         "KIM-Fallmanagement",
         lanes("kim_cm", "abh", "jobcenter", "sozialamt", "ebh", "kim_coord"),
         DOC,
+        # Case management opens cases, through the intake form (which creates the case), not the start page.
+        camunda={"candidateStarterGroups": "kim_cm", "isStartableInTasklist": "false"},
     )
     _referral(p)
     _consent(p)
@@ -91,7 +93,7 @@ def _consent(p: Process) -> None:
         "record_consent",
         "Einwilligung erfassen",
         [
-            Field("consent_given", "Einwilligung erteilt", "boolean", required=True),
+            Field("consent_given", "Einwilligung erteilt", "boolean"),  # a yes/no answer: "no" is valid
             Field("consent_abh", "Datenaustausch mit Ausländerbehörde", "boolean", default="false"),
             Field("consent_jobcenter", "Datenaustausch mit Jobcenter", "boolean", default="false"),
             Field("consent_sozialamt", "Datenaustausch mit Sozialamt", "boolean", default="false"),

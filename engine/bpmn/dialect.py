@@ -9,13 +9,19 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS
+from SpiffWorkflow.camunda.specs.user_task import EnumFormField as SpiffEnumField
+from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
+from SpiffWorkflow.camunda.specs.user_task import FormField as SpiffField
 
-from engine.bpmn.parser import KIMFLOW_KEY, KimflowParser, lane_group
+from engine.bpmn.forms import Form, build_form
+from engine.bpmn.parser import BPMN_NS, KIMFLOW_KEY, KimflowParser, lane_group
 from engine.bpmn.validation import analyse_bundle
+from engine.bpmn.xmlsafe import parse_xml
 from engine.core.errors import DefinitionError, Problem
 
-__all__ = ["HumanTaskMeta", "KimflowParser", "ParsedBundle", "human_task_meta",
-           "message_start_names", "parse_bundle", "service_topic"]
+__all__ = ["HumanTaskMeta", "KimflowParser", "ParsedBundle", "ProcessStart", "human_task_meta",
+           "message_start_names", "parse_bundle", "process_start", "service_topic"]
 
 _CALLEE = re.compile(r"^\s*[$#]\{\s*([A-Za-z_][\w.]*)\s*(?:\(.*\))?\s*\}\s*$", re.DOTALL)
 
@@ -131,3 +137,74 @@ def message_start_names(spec) -> list[str]:
         names.extend(each.name for each in definitions
                      if isinstance(each, MessageEventDefinition) and each.name and each.name not in names)
     return names
+
+
+@dataclass(frozen=True)
+class ProcessStart:
+    """Who may start a process by hand and what its start form asks, as the designer wrote it."""
+
+    starter_groups: tuple[str, ...] = ()
+    starter_users: tuple[str, ...] = ()
+    listed: bool = True  # camunda:isStartableInTasklist: offered on start pages (else only its own entrance)
+    start_event: str | None = None  # the none start event; None when only messages or timers start it
+    form: Form | None = None
+
+    @property
+    def restricted(self) -> bool:
+        """Tell whether the process names its starters (otherwise whoever may start processes may)."""
+        return bool(self.starter_groups or self.starter_users)
+
+
+def _camunda(element, name: str) -> str | None:
+    return element.get(f"{{{CAMUNDA_MODEL_NS}}}{name}")
+
+
+def _spiff_field(node):
+    prefix = f"{{{CAMUNDA_MODEL_NS}}}"
+    result = SpiffEnumField() if node.get("type") == "enum" else SpiffField()
+    result.id, result.type = node.get("id"), node.get("type")
+    result.label, result.default_value = node.get("label"), node.get("defaultValue")
+    for child in node:
+        if child.tag == f"{prefix}value" and isinstance(result, SpiffEnumField):
+            result.add_option(child.get("id"), child.get("name"))
+        elif child.tag == f"{prefix}validation":
+            for constraint in child:
+                result.add_validation(constraint.get("name"), constraint.get("config"))
+    return result
+
+
+def _start_form(start_event) -> Form | None:
+    spiff_form = SpiffForm()
+    spiff_form.key = _camunda(start_event, "formKey") or ""
+    for node in start_event.iterfind(f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_MODEL_NS}}}formData/"
+                                     f"{{{CAMUNDA_MODEL_NS}}}formField"):
+        spiff_form.add_field(_spiff_field(node))
+    form, _problems = build_form(spiff_form)
+    return form
+
+
+def _none_start(process):
+    for event in process.iterfind(f"{{{BPMN_NS}}}startEvent"):
+        if not any(str(child.tag).endswith("EventDefinition") for child in event):
+            return event
+    return None
+
+
+def process_start(files: Mapping[str, str], process_id: str) -> ProcessStart:
+    """Read the starter attributes of a process and the form of its none start event from its sources."""
+    for name, text in files.items():
+        if not name.endswith(".bpmn") or f'id="{process_id}"' not in text:
+            continue
+        root = parse_xml(text, name)
+        process = next((p for p in root.iterfind(f"{{{BPMN_NS}}}process") if p.get("id") == process_id), None)
+        if process is None:
+            continue
+        event = _none_start(process)
+        return ProcessStart(
+            starter_groups=tuple(_split(_camunda(process, "candidateStarterGroups"))),
+            starter_users=tuple(_split(_camunda(process, "candidateStarterUsers"))),
+            listed=(_camunda(process, "isStartableInTasklist") or "true").strip().lower() != "false",
+            start_event=event.get("id") if event is not None else None,
+            form=_start_form(event) if event is not None else None,
+        )
+    return ProcessStart()

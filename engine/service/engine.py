@@ -19,7 +19,7 @@ from engine.bpmn.forms import Form
 from engine.core.actors import Actor
 from engine.core.errors import ConcurrentModification, CorrelationError, TaskAlreadyCompleted
 from engine.runtime.sandbox import SandboxedScriptEngine
-from engine.service import start_timers
+from engine.service import start_timers, starting
 from engine.service.admin import InstanceAdmin
 from engine.service.correlation import Delivery
 from engine.service.definitions import DefinitionLibrary, Deployed
@@ -96,9 +96,10 @@ class ProcessEngine:
     # -- instances ---------------------------------------------------------------------------
     def start(self, process_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None,
               business_key: str | None = None, case_ref: str | None = None, version: int | None = None) -> int:
-        """Start an instance and run it until it waits; return its id."""
+        """Start an instance (starters checked, data validated against the start form); return its id."""
         with self._verb() as session:
             request = StartRequest(process_id, dict(data or {}), business_key, case_ref, version)
+            request = starting.admit(session, self.library.get(session, process_id, version), request, actor)
             return self.runner.start(session, request, actor).id
 
     def show(self, instance_id: int) -> InstanceView:

@@ -6,11 +6,12 @@ from typing import Any
 
 from apiflask import APIBlueprint, abort
 
-from engine import NotFound, ProcessInstance, audit, available_to, lists, monitoring
+from engine import NotFound, ProcessInstance, audit, available_to, clock, lists, monitoring
 from web.api import schemas
 from web.api.auth import auth, caller, needs
 from web.api.paging import check_revision, etag_of, page
 from web.security import services
+from workflows.cases.visibility import visible_case
 
 bp = APIBlueprint("instances", __name__, tag="Vorgänge")
 
@@ -27,6 +28,15 @@ def visible_instance(session, instance_id: int) -> ProcessInstance:
         return row
     audit.record_refusal(session, who.actor.name, "access_denied", instance_id=instance_id, reason="api_instance")
     abort(404, f"Vorgang {instance_id} gibt es nicht")
+
+
+def _visible_case(case_ref: str) -> None:
+    """Answer 404 unless the caller may see the case it starts for (reads and refusals audited)."""
+    try:
+        with services().db.unit_of_work() as session:
+            visible_case(session, case_ref, caller().actor, clock.now())
+    except NotFound:
+        abort(404, f"Fall {case_ref} gibt es nicht")
 
 
 def _out(row: Any, variables: dict | None = None) -> dict:
@@ -52,7 +62,12 @@ def _show(instance_id: int, status: int = 200):
 @bp.output(schemas.InstanceOut, status_code=201, headers=schemas.ETagHeader)
 @bp.doc(responses=[401, 403, 404, 409, 422, 429])
 def start(body: dict):
-    """Start an instance of the latest (or the given) version with a business key or case reference."""
+    """Start an instance of the latest (or the given) version with a business key or case reference.
+
+    The caller must be one of the process's starters; the variables are checked against its start form.
+    """
+    if body.get("case_ref"):
+        _visible_case(body["case_ref"])
     instance_id = services().engine.start(body["key"], actor=caller().actor, data=body["variables"],
                                           business_key=body.get("business_key"), case_ref=body.get("case_ref"),
                                           version=body.get("version"))

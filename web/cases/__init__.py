@@ -13,7 +13,7 @@ def _keep_person_keys(_state) -> None:
     person_keys.install()
 
 
-from web.cases import intake_views, list_views, message_views  # noqa: E402,F401  (views register on bp)
+from web.cases import intake_views, list_views, message_views, start_views  # noqa: E402,F401  (views register on bp)
 
 
 @bp.context_processor

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from engine import service_accounts
 from engine.core.actors import Actor
-from engine.store.models import AuditEvent
+from engine.read.lists import open_tasks
+from engine.store.models import AuditEvent, Incident
 from tests.bpmn_builder import linear
+from tests.engine.test_incidents import script_process
 
 SYSTEM = Actor.system_actor("test")
 NAME = "Quarkenbusch"
@@ -71,3 +73,19 @@ def test_an_api_read_refused_for_need_to_know_is_no_read(client, services, insta
         token = service_accounts.issue_token(session, account.id, actor="test", days=1)
     answer = client.get(f"/api/v1/process-instances/{instance_id}", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 404 and reads(services, instance_id) == []
+
+
+def test_an_admin_opening_an_incident_with_its_data_is_audited_without_the_data(make_user, login, services):
+    services.engine.deploy({"calc.bpmn": script_process()}, actor=SYSTEM)
+    instance_id = services.engine.start("calc", actor=SYSTEM, data={"name": "Amira Haddad"})
+    with services.db.reading() as session:
+        [task] = open_tasks(session, instance_id=instance_id)
+    services.engine.complete(task.id, actor=SYSTEM, data={"divisor": 0})
+    with services.db.reading() as session:
+        incident_id = session.scalars(select(Incident.id)).one()
+    url = f"/manage/instances/{instance_id}/incidents/{incident_id}"
+    assert "Amira Haddad" in login(make_user("root", "admin")).get(url).get_data(as_text=True)
+    with services.db.reading() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "incident_viewed")).all()
+    assert (event.actor, event.instance_id, event.details["data_shown"]) == ("root", instance_id, True)
+    assert "Haddad" not in json.dumps(event.details)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from engine import SKIP_REASONS, KimflowError, NotFound, monitoring
 from web.manage import MANAGERS, bp
 from web.manage.plain_errors import in_words
-from web.security import current_actor, roles_required, services
+from web.security import current_actor, record, roles_required, services
 
 SKIP_LABELS = {"done_elsewhere": _l("Wurde außerhalb des Systems erledigt"),
                "not_needed": _l("Wird in diesem Fall nicht gebraucht"),
@@ -42,6 +42,8 @@ def incident(instance_id: int, incident_id: int):
     """Show one incident: what went wrong in words, since when, the data involved (admins) and what can be done."""
     detail, found = _load(instance_id, incident_id)
     data = dict(found.data or {}) if _is_admin() else None
+    record("incident_viewed", instance_id=instance_id, case_ref=detail.instance.case_ref, incident=incident_id,
+           data_shown=data is not None)
     return render_template("manage/incident.html", d=detail, inc=found, message=in_words(found.message), data=data,
                            is_admin=_is_admin(), skip_labels=SKIP_LABELS)
 

@@ -14,6 +14,7 @@ from engine.bpmn.forms import build_form
 from engine.bpmn.parser import KimflowParser
 from engine.bpmn.translate import translate_bpmn, translate_dmn
 from engine.bpmn.validation_dmn import check_dmn
+from engine.bpmn.validation_expressions import check_expressions
 from engine.bpmn.validation_rules import MISSING_CALLED_PROCESS, BundleFacts, Checker, local
 from engine.bpmn.xmlsafe import parse_xml
 from engine.core.errors import DefinitionError, Problem
@@ -73,7 +74,10 @@ def _check_documents(documents, known_offices, analysis: Analysis) -> None:
             analysis.problems.extend(translate_dmn(root, name))
         else:
             analysis.problems.extend(Checker(root, name).run(known_offices=known_offices, bundle=facts))
-            analysis.problems.extend(translate_bpmn(root, name))
+            translation = translate_bpmn(root, name)
+            analysis.problems.extend(translation)
+            # The allow-list on what will actually run: the translated text of every expression.
+            analysis.problems.extend(check_expressions(root, name, skip={p.element_id for p in translation}))
     has_bpmn = any(not is_dmn for _root, is_dmn in documents.values())
     if has_bpmn and not facts.executable_ids:
         first = next(name for name, (_root, is_dmn) in documents.items() if not is_dmn)

@@ -45,7 +45,7 @@ def second_factor():
     user = session_user(username)
     if accepted and user is not None and user.session_version == session.get("mfa_version"):
         start_session(username)
-        return redirect(safe_next(session.pop("mfa_next", None) or request.args.get("next")))
+        return redirect(safe_next(session.pop("mfa_next", None), default="staff.home"))  # home: by role
     session["mfa_tries"] = tries = session.get("mfa_tries", 0) + 1
     if tries >= MAX_TRIES:
         fresh_session()

@@ -11,12 +11,12 @@ from flask_login import login_user
 from web.accounts import session_user
 
 
-def safe_next(target: str | None) -> str:
-    """Return a same-site path to go to after sign-in (never another host)."""
+def safe_next(target: str | None, default: str = "staff.inbox") -> str:
+    """Return a same-site path to go to after sign-in (never another host); else the `default` endpoint."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
             and "\\" not in target:
         return target
-    return url_for("staff.inbox")
+    return url_for(default)
 
 
 def fresh_session(**keep: object) -> None:

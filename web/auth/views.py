@@ -34,14 +34,13 @@ def login():
         result = org.authenticate(db_session, username, request.form.get("password", ""),
                                   address=request.remote_addr or "-")
         second_factor = result.ok and totp.is_enabled(db_session, username)
-    target = safe_next(request.args.get("next"))
     if result.ok and second_factor:
         # The password was right; the session holds only who is waiting for a code, not a sign-in.
         fresh_session(mfa_user=username, mfa_version=result.user.session_version if result.user else 0,
-                      mfa_at=dt.datetime.now(dt.UTC).timestamp(), mfa_next=target)
+                      mfa_at=dt.datetime.now(dt.UTC).timestamp(), mfa_next=request.args.get("next", "")[:500])
         return redirect(url_for("auth.second_factor"))
     if result.ok and start_session(username):
-        return redirect(target)
+        return redirect(safe_next(request.args.get("next")))
     if result.status is org.AuthStatus.LOCKED:
         return _login_page(result.message, username, 429)
     return _login_page(result.message, username)

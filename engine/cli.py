@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from engine.core.actors import Actor
 from engine.core.errors import DefinitionError, FormErrors, KimflowError
 from engine.service.engine import ProcessEngine
@@ -186,6 +188,14 @@ def build_parser(plugin: Plugin) -> argparse.ArgumentParser:
     return parser
 
 
+def _reachable(database: Database) -> bool:
+    try:
+        with database.engine.connect():
+            return True
+    except DBAPIError:
+        return False
+
+
 def run(argv: Sequence[str] | None = None, plugin: Plugin | None = None) -> int:
     """Parse the command line, build the engine with the plugin's extensions and run one command."""
     plugin = plugin or Plugin()
@@ -196,6 +206,13 @@ def run(argv: Sequence[str] | None = None, plugin: Plugin | None = None) -> int:
         return args.func(args, engine)
     except (KimflowError, ValueError) as err:
         return _fail(str(err))
+    except DBAPIError as err:
+        logging.getLogger(__name__).debug("kimflow %s failed", args.command, exc_info=True)
+        if not _reachable(database):
+            return _fail(f"Die Datenbank {database.engine.url.render_as_string(hide_password=True)} ist nicht "
+                         "erreichbar; bitte --db bzw. KIMFLOW_DATABASE_URL und den Datenbankserver prüfen.", code=1)
+        return _fail(f"Datenbankfehler bei »{args.command}« ({type(err.orig).__name__}); bitte den Betrieb "
+                     "informieren. Details stehen im Protokoll bei Stufe DEBUG.", code=1)
     except Exception as err:  # noqa: BLE001 - no traceback reaches the person at the terminal
         logging.getLogger(__name__).debug("kimflow %s failed", args.command, exc_info=True)
         return _fail(f"Unerwarteter Fehler bei »{args.command}« ({type(err).__name__}); bitte den Betrieb "

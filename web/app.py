@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine import Database, ProcessEngine
 from web import config as web_config
 from web import i18n, logging_setup, ops
-from web.security import Services, guard_every_route
+from web.security import BoundedIntConverter, Services, guard_every_route, refuse_nul
 
 OPTIONAL_BLUEPRINTS = ("web.designer", "web.manage", "web.api")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -37,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from web.cli import kim_extensions
 
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedIntConverter  # before any blueprint adds its rules
     app.config.update(web_config.from_environment())
     app.config.update(overrides or {})
     web_config.ensure_secret_key(app.config)
@@ -50,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_login(app)
     _init_session_expiry(app)  # before the guard, so an idle session is signed out rather than refused
     errors.init_app(app)
+    refuse_nul(app)  # before the guard, whose audit row would carry the NUL to the database
     guard_every_route(app)
     _init_headers(app)
     _register_blueprints(app)

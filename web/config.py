@@ -23,7 +23,7 @@ def _int(name: str, default: int) -> int:
 MIN_SECRET_KEY = 32
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(ValueError):
     """The configuration cannot run safely; the message says what to set."""
 
 

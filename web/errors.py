@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 STAFF_ROLES = {"staff", "admin"}
@@ -70,9 +73,18 @@ def _csrf_error(_err: CSRFError):
     return _page(400, str(CSRF_PAGE[0]), str(CSRF_PAGE[1]))
 
 
+def _value_out_of_range(err: Exception):
+    # A number too large for a column, or text the database cannot store: the request's fault, not ours.
+    logging.getLogger(__name__).info("refused %s %s: %s", request.method, request.endpoint, type(err).__name__)
+    title, text = PAGES[400]
+    return _page(400, str(title), str(text))
+
+
 def init_app(app: Flask) -> None:
     """Answer every error with a kimflow page and send managers and designers to their workspace."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DataError, _value_out_of_range)
+    app.register_error_handler(OverflowError, _value_out_of_range)
     # Flask logs an unexpected exception and hands it on as a 500, which this handler also answers.
     app.register_error_handler(HTTPException, _http_error)
 

@@ -7,12 +7,15 @@ The app refuses (404) any route that declares nothing, so a forgotten decorator 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import quote
 
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from engine import Actor, Database, ProcessEngine, audit
 
@@ -21,6 +24,7 @@ ACCESS_ATTR = "kimflow_access"
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number in a URL names nothing
 
 
 @dataclass
@@ -129,3 +133,43 @@ def guard_every_route(app: Flask) -> None:
         g.kimflow_access = access
         check_access(access)
         return None
+
+
+class BoundedIntConverter(IntegerConverter):
+    """Match `<int:...>` only up to the largest id a database column holds (beyond it: 404, not an overflow)."""
+
+    def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _has_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if any("\x00" in key or "\x00" in value for key, value in fields):
+        return True
+    if any("\x00" in key or "\x00" in (upload.filename or "") for key, upload in request.files.items(multi=True)):
+        return True
+    body = request.get_data(cache=True) if request.is_json else b""
+    return b"\x00" in body or b"\\u0000" in body
+
+
+def refuse_nul(app: Flask) -> None:
+    """Answer 400 to a NUL character in the path, query, form, file names or JSON, before any database sees it."""
+
+    @app.before_request
+    def _no_nul():
+        if _has_nul():
+            abort(400)
+        return None
+
+
+def attachment(filename: str) -> str:
+    """Return a Content-Disposition value that offers `filename` for download (RFC 6266, no header injection)."""
+    name = "".join(c for c in filename if unicodedata.category(c)[0] != "C").strip() or "download"
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    fallback = "".join(c for c in fallback if c not in '"\\;') or "download"
+    if fallback == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

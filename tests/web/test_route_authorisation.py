@@ -6,7 +6,7 @@ import time
 
 import pytest
 from sqlalchemy import select
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from engine.store.models import AuditEvent
 from web.security import PUBLIC, ROLES, SIGNED_IN, access_of
@@ -22,11 +22,10 @@ def _routes(app) -> list[Rule]:
 def _url(app, rule: Rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        kind = type(converter).__name__.lower().removesuffix("converter")
         choices = getattr(converter, "items", None) or getattr(converter, "_items", None)
         if choices:
             values[name] = sorted(choices)[0]
-        elif kind in ("integer", "int"):
+        elif isinstance(converter, IntegerConverter):
             values[name] = SAMPLE_ARGS["int"]
         else:
             values[name] = SAMPLE_ARGS["default"]

@@ -8,7 +8,7 @@ from engine import DefinitionError, DraftInput, KimflowError, NotFound, defined_
 from web.designer import bp
 from web.designer.common import checked_kind, designer, shipped_scenarios, suffix
 from web.designer.templates_new import new_bpmn, new_dmn
-from web.security import current_actor, roles_required
+from web.security import attachment, current_actor, roles_required
 
 ROLES = ("designer", "admin")
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -105,7 +105,7 @@ def download(kind: str, process_id: str):
         return redirect(url_for("designer.library"))
     name = opened.file_name if version is None else f"{process_id}_v{version}{suffix(kind)}"
     return Response(opened.xml, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": attachment(name)})
 
 
 @bp.route("/<kind>/<process_id>/verwerfen", methods=["POST"])

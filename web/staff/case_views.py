@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import KimflowError, NotFound, clock
-from web.security import current_actor, deny, roles_required, services
+from web.security import attachment, current_actor, deny, roles_required, services
 from web.staff import bp, case_access, timeline
 from web.staff.uploads import UploadRefused, check_upload
 from workflows.cases import consent
@@ -106,7 +105,7 @@ def download(case_ref: str, document_id: int):
         flash(str(err), "error")
         return redirect(url_for("staff.case_file", case_ref=case_ref))
     response = Response(content, mimetype=content_type)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response.headers["Content-Disposition"] = attachment(filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 

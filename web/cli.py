@@ -8,7 +8,8 @@ import sys
 from engine import Extensions, cli
 
 # Each module adds its subcommands with `register(subparsers)`; a module not written yet is skipped.
-COMMAND_MODULES = ("workflows.commands", "web.commands", "web.designer_commands", "workflows.correlate_command")
+COMMAND_MODULES = ("workflows.commands", "web.commands", "web.designer_commands", "workflows.correlate_command",
+                   "web.auth.commands")
 
 
 def kim_extensions() -> Extensions:

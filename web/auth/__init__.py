@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from web.auth import oidc, second_factor, views  # noqa: E402,F401  (views register themselves on bp)
+from web.auth import emergency, oidc, second_factor, views  # noqa: E402,F401  (views register themselves on bp)

@@ -75,8 +75,10 @@ class _DatabaseCollector:
     def collect(self):
         from prometheus_client.core import GaugeMetricFamily
 
+        now = clock.now()
         with services().db.reading() as session:
-            figures = health.figures(session, clock.now())
+            figures = health.figures(session, now)
+            integration = health.integration_figures(session, now)
         open_tasks = GaugeMetricFamily("kimflow_open_tasks", "Offene Aufgaben je Amt, Stelle und Status",
                                        labels=["office", "unit", "status"])
         for (office, unit, status), count in sorted(figures.open_tasks.items()):
@@ -88,6 +90,27 @@ class _DatabaseCollector:
         yield GaugeMetricFamily("kimflow_jobs_pending", "Wartende Jobs", value=figures.jobs_pending)
         yield GaugeMetricFamily("kimflow_jobs_failed", "Endgültig fehlgeschlagene Jobs", value=figures.jobs_failed)
         yield GaugeMetricFamily("kimflow_incidents_open", "Offene Störungen", value=figures.incidents_open)
+        yield from _integration_metrics(integration)
+
+
+def _integration_metrics(figures: Any):
+    """Yield the external-task locks per topic and the hook deliveries as gauges."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    external = GaugeMetricFamily("kimflow_external_tasks", "Externe Aufgaben je Thema und Zustand "
+                                 "(open, locked, lock_expired, failed)", labels=["topic", "state"])
+    for (topic, state), count in sorted(figures.external_tasks.items()):
+        external.add_metric([topic, state], count)
+    yield external
+    hooks = GaugeMetricFamily("kimflow_hook_deliveries", "Ereignisse an Abonnenten je Zustand "
+                              "(pending, delivered, failed: aufgegeben)", labels=["status"])
+    for status, count in figures.hook_events.items():
+        hooks.add_metric([status], count)
+    yield hooks
+    yield GaugeMetricFamily("kimflow_hook_attempts_failed", "Fehlgeschlagene Zustellversuche",
+                            value=figures.hook_attempts_failed)
+    yield GaugeMetricFamily("kimflow_hook_lag_seconds", "Verspätung des ältesten fälligen Ereignisses",
+                            value=figures.hook_lag_seconds)
 
 
 def init_app(app: Flask) -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine.store import heartbeat
 from engine.store.db import Database
+from engine.store.integration_models import ExternalTask, HookDelivery, HookOutbox
 from engine.store.migrate import alembic_config
 from engine.store.models import HumanTask, Incident, Job
 
@@ -89,3 +90,31 @@ def figures(session: Session, now: dt.datetime) -> Figures:
     incidents = session.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))) or 0
     lag = (now - oldest_due).total_seconds() if oldest_due is not None else 0.0
     return Figures(open_tasks, overdue, lag, pending, failed, incidents)
+
+
+@dataclass
+class IntegrationFigures:
+    """What monitoring shows of the integration surface: external-task locks per topic, hook deliveries."""
+
+    external_tasks: dict[tuple[str, str], int]  # (topic, state) -> count; state open, locked, lock_expired, failed
+    hook_events: dict[str, int]  # outbox status pending, delivered, failed (given up) -> count
+    hook_attempts_failed: int  # delivery attempts the receiver refused or did not answer
+    hook_lag_seconds: float  # how late the oldest due pending event is
+
+
+def integration_figures(session: Session, now: dt.datetime) -> IntegrationFigures:
+    """Return the integration figures at `now` (aggregates only)."""
+    state = case((and_(ExternalTask.status == "locked", ExternalTask.lock_expires_at <= now), "lock_expired"),
+                 else_=ExternalTask.status)
+    rows = session.execute(select(ExternalTask.topic, state, func.count())
+                           .where(ExternalTask.status.in_(("open", "locked", "failed")))
+                           .group_by(ExternalTask.topic, state)).all()
+    outbox = dict(session.execute(select(HookOutbox.status, func.count()).group_by(HookOutbox.status)).all())
+    events = {"pending": outbox.get("pending", 0), "delivered": outbox.get("delivered", 0),
+              "failed": outbox.get("dead", 0)}
+    refused = or_(HookDelivery.status_code.is_(None), HookDelivery.status_code < 200, HookDelivery.status_code >= 300)
+    attempts_failed = session.scalar(select(func.count()).select_from(HookDelivery).where(refused)) or 0
+    oldest = session.scalar(select(func.min(HookOutbox.next_attempt_at))
+                            .where(HookOutbox.status == "pending", HookOutbox.next_attempt_at <= now))
+    lag = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return IntegrationFigures({(topic, kind): count for topic, kind, count in rows}, events, attempts_failed, lag)

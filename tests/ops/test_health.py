@@ -7,6 +7,7 @@ import json
 import logging
 
 from engine import clock, health
+from tests.conftest import fixture_files
 
 
 def test_healthz_answers_without_sign_in(app):
@@ -89,3 +90,55 @@ def test_a_worker_run_through_kimflow_stamps_the_heartbeat_readiness_asks_for(se
     assert cli.run(["--db", database_url, "worker", "--once"], plugin=plugin()) == 0
     verdict = health.readiness(services.db, now=clock.now(), extra_migrations=services.engine.extensions.migrations)
     assert verdict.checks["worker"] == "ok"
+
+
+def _samples(text: str, name: str) -> dict[str, float]:
+    """Return the samples of one metric as {label text: value} from the Prometheus exposition."""
+    out = {}
+    for line in text.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            labels, _, value = line[len(name):].rpartition(" ")
+            out[labels] = float(value)
+    return out
+
+
+def test_metrics_count_external_tasks_per_topic_as_open_locked_and_lock_expired(app, services):
+    from engine import Actor, external_tasks
+    from tests.engine.test_external_tasks import TOPIC, external_process
+
+    system = Actor.system_actor("test")
+    services.engine.deploy({"ext.bpmn": external_process()}, actor=system)
+    for _ in range(4):
+        services.engine.start("ext", actor=system)
+    minute = dt.timedelta(minutes=1)
+    external_tasks.fetch_and_lock(services.engine, "w-neu", [TOPIC], max_tasks=2, lock_duration=10 * minute)
+    external_tasks.fetch_and_lock(services.engine, "w-alt", [TOPIC], max_tasks=1, lock_duration=minute,
+                                  now=clock.now() - 10 * minute)  # its lock ran out long ago
+    text = app.test_client().get("/metrics").get_data(as_text=True)
+    assert _samples(text, "kimflow_external_tasks") == {
+        f'{{state="lock_expired",topic="{TOPIC}"}}': 1.0, f'{{state="locked",topic="{TOPIC}"}}': 2.0,
+        f'{{state="open",topic="{TOPIC}"}}': 1.0}
+
+
+def test_metrics_count_hook_deliveries_delivered_pending_and_given_up_with_failed_attempts(app, services):
+    from engine import Actor, hooks
+
+    system = Actor.system_actor("test")
+    services.engine.deploy(fixture_files("two_tasks.bpmn"), actor=system)
+    hooks.subscribe(services.db, "Fachverfahren", "https://receiver.example/hook", ["instance.started"],
+                    actor="admin")
+    for municipality in ("neuss", "kaarst", "dormagen"):
+        services.engine.start("two_tasks", actor=system, data={"municipality": municipality})
+    answers = iter([200, 503])
+    assert hooks.deliver_due(services.db, limit=2, post=lambda *_: next(answers)) == 1
+    client = app.test_client()
+    text = client.get("/metrics").get_data(as_text=True)
+    assert _samples(text, "kimflow_hook_deliveries") == {
+        '{status="pending"}': 2.0, '{status="delivered"}': 1.0, '{status="failed"}': 0.0}
+    assert _samples(text, "kimflow_hook_attempts_failed") == {"": 1.0}
+    assert _samples(text, "kimflow_hook_lag_seconds")[""] > 0.0
+    for attempt in range(hooks.MAX_ATTEMPTS):
+        hooks.deliver_due(services.db, now=clock.now() + dt.timedelta(days=attempt + 1), post=lambda *_: 500)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert _samples(text, "kimflow_hook_deliveries") == {
+        '{status="pending"}': 0.0, '{status="delivered"}': 1.0, '{status="failed"}': 2.0}

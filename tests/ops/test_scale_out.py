@@ -16,6 +16,7 @@ import os
 from collections import Counter
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
 
 from engine import ProcessEngine, service_accounts
@@ -107,6 +108,15 @@ def test_killing_an_app_server_and_a_worker_mid_load_loses_and_doubles_nothing_a
     assert {status for _, status in jobs} == {"done"}
     assert all(count == 1 for count in jobs.values())
     _assert_each_step_applied_once(url, ledger)
+    _assert_the_survivor_reports_for_all_its_workers(servers[1].url)
+
+
+def _assert_the_survivor_reports_for_all_its_workers(base: str) -> None:
+    # Each scrape on a fresh connection (any gunicorn worker may answer) counts the scrapes before it.
+    scrapes = [requests.get(f"{base}/metrics", headers={"Connection": "close"}, timeout=30).text for _ in range(6)]
+    assert 'kimflow_request_seconds_count{method="GET",route="/metrics",status="200"} 5.0' in scrapes[-1]
+    assert f'topic="{scale_load.TOPIC}"' not in scrapes[-1]  # no external task open or locked any more
+    assert "kimflow_jobs_pending 0.0" in scrapes[-1] and "kimflow_incidents_open 0.0" in scrapes[-1]
 
 
 def _assert_each_step_applied_once(url: str, ledger: scale_load.Ledger) -> None:

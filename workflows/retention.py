@@ -5,7 +5,12 @@ closure reason and counts of notes, documents, deadlines and consents; instance 
 facts; the audit log (append-only, it holds no personal data). What it removes: names, birth date,
 nationality, languages, household, residence status, referral source, free-text values of the
 profile, note texts, document contents and file names, consent purposes, task drafts, incident data,
-and every text value in the stored state of the case's instances.
+every text value in the stored state of the case's instances (message payloads included), business keys,
+and what the instances left for other systems (external tasks' keys and errors, undelivered hook events).
+Exports are streamed to the browser and never stored, so there is nothing on disk to erase.
+
+Several workers may sweep at once: each locks a case before touching it and skips the ones others hold
+(PostgreSQL), and the case's deletion record (unique per case) is written first, so a case is anonymised once.
 
 Instances keep their state so `kimflow show` still works: each task's data is scrubbed in place (strings
 and nested structures become None, numbers and flags stay, a few non-personal keys survive). Running
@@ -36,6 +41,7 @@ from engine.runtime.sandbox import SandboxedScriptEngine
 from engine.service.definitions import DefinitionLibrary
 from engine.store import audit
 from engine.store.db import Database
+from engine.store.integration_models import ExternalTask, HookOutbox
 from engine.store.models import AuditEvent, HumanTask, Incident, Job, ProcessInstance
 from workflows.cases.models import Case, CaseDocument, CaseNote, Consent, DeletionRecord
 
@@ -50,7 +56,8 @@ KEEP_KEYS = frozenset({"municipality", "closure_reason", "retention_period", "re
 PERSON_COLUMNS = ("given_name", "family_name", "birth_date", "nationality", "residence_status", "referral_source")
 RUNNING = ("running", "suspended", "error")
 ERASED = ("stammdaten", "aufenthalt", "leistungen", "gesundheit", "arbeit", "sprache", "notizen", "dokumente",
-          "einwilligungszwecke", "prozessdaten", "entwuerfe", "stoerungstexte", "geschaeftsschluessel")
+          "einwilligungszwecke", "prozessdaten", "entwuerfe", "stoerungstexte", "geschaeftsschluessel",
+          "schnittstellendaten")
 ERASED_TEXT = "[gelöscht]"
 
 
@@ -108,7 +115,9 @@ def _anonymise_one(engine: ProcessEngine, case_ref: str, actor: str, keep: froze
                    report: RetentionReport) -> None:
     try:
         with engine.db.unit_of_work() as session:
-            case = session.scalar(select(Case).where(Case.case_ref == case_ref))
+            # Another worker holding the case is anonymising it: skip it rather than wait (PostgreSQL; SQLite
+            # serialises writers anyway). The deletion record's unique case_ref stays the last word.
+            case = session.scalar(select(Case).where(Case.case_ref == case_ref).with_for_update(skip_locked=True))
             if case is None or not _claim(session, case_ref, actor):
                 return
             scrubbed, running = anonymise_case(engine, session, case, actor=actor, keep_keys=keep)
@@ -157,6 +166,7 @@ def anonymise_case(engine: ProcessEngine, session: Session, case: Case, *, actor
     for job in session.scalars(select(Job).where(Job.instance_id.in_(ids))):
         job.payload = scrub(dict(job.payload or {}), keep_keys)
         job.last_error = None
+    _scrub_integration_rows(session, case.case_ref, ids)
     case.anonymised_at = clock.now()
     # Counts and field names only: the audit log is append-only, so it must never hold personal data.
     audit.record(session, actor, ACTION, case_ref=case.case_ref, legal_basis=LEGAL_BASIS,
@@ -199,6 +209,18 @@ def _scrub_instance(engine: ProcessEngine, session: Session, row: ProcessInstanc
     for human in session.scalars(select(HumanTask).where(HumanTask.instance_id == row.id)):
         human.business_key = row.case_ref
     row.updated_at = clock.now()
+
+
+def _scrub_integration_rows(session: Session, case_ref: str, ids: list[int]) -> None:
+    """Scrub what the case's instances left for other systems: external tasks and undelivered event hooks."""
+    for task in session.scalars(select(ExternalTask).where(ExternalTask.instance_id.in_(ids))):
+        task.business_key = case_ref
+        task.error_message = ERASED_TEXT if task.error_message else None  # a worker's words may quote data
+    for hook in session.scalars(select(HookOutbox).where(HookOutbox.payload["instance_id"].as_integer().in_(ids))):
+        payload = {**hook.payload, "business_key": case_ref}
+        if hook.event == "incident.raised" and payload.get("message"):
+            payload["message"] = ERASED_TEXT  # an incident's text, unlike a message name, may quote data
+        hook.payload = payload
 
 
 def _scrub_internal(data: dict[str, Any], keep: frozenset[str]) -> dict[str, Any]:

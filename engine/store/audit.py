@@ -13,9 +13,11 @@ from engine.core import clock
 from engine.store.db import keep_after_rollback
 from engine.store.models import AuditEvent
 
-# Keys whose values people or scripts write freely (a message may quote task data, e.g. a family name). The
-# log is append-only and outlives retention, so such a value is kept only when it is a code ("consent_revoked").
-FREE_TEXT_KEYS = frozenset({"message", "error", "reason", "text", "comment", "note", "detail", "details"})
+# Keys whose values people or scripts write freely (a message may quote task data, e.g. a family name; a business
+# key may be the person's name). The log is append-only and outlives retention, so such a value is kept only when
+# it is a code ("consent_revoked"); the instance row the event names holds the rest, and retention scrubs it there.
+FREE_TEXT_KEYS = frozenset({"message", "error", "reason", "text", "comment", "note", "detail", "details",
+                            "business_key"})
 CODE = re.compile(r"[a-z0-9_.:-]{1,60}")
 REFUSALS = ("access_denied", "case_access_denied")
 

@@ -28,3 +28,12 @@ def test_many_refusals_by_one_user_in_a_short_time_raise_an_alert(db):
         assert [(actor, n) for actor, n, _ in audit.refusal_bursts(session)] == [("soz.kaarst", 25)]
     with clock.frozen(now + dt.timedelta(hours=1)), db.reading() as session:
         assert audit.refusal_bursts(session) == []
+
+
+def test_a_business_key_that_may_name_the_person_is_left_out(db):
+    with db.unit_of_work() as session:
+        audit.record(session, "cm", "instance_started", instance_id=7, process_id="antrag",
+                     business_key="Haddad, Amal")
+    with db.reading() as session:
+        [event] = audit.events(session)
+    assert event.details == {"process_id": "antrag", "business_key_omitted": True}

@@ -16,4 +16,6 @@ def _designer_csp(response):
     return response
 
 
-from web.designer import api, views  # noqa: E402,F401  (views register on bp)
+from web.designer import api, views, wording  # noqa: E402,F401  (views register on bp)
+
+wording.register(bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from engine import (
     DefinitionError,
@@ -32,7 +33,7 @@ def _payload() -> tuple[dict, str, str]:
     """Return the JSON body, the file name and the XML it carries; answer 400 on nonsense."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("xml"), str) or len(body["xml"]) > MAX_XML:
-        raise _BadRequest("Die Anfrage enthält kein Diagramm (oder eines über 2 MB).")
+        raise _BadRequest(_("Die Anfrage enthält kein Diagramm (oder eines über 2 MB)."))
     return body, str(body.get("file_name") or ""), body["xml"]
 
 
@@ -100,7 +101,7 @@ def deploy_draft(kind: str, process_id: str):
     try:
         deployed = designer().deploy(process_id, actor=current_actor(), kind=kind)
     except DefinitionError as err:
-        return jsonify({"error": "Der Entwurf hat Fehler und wurde nicht bereitgestellt.",
+        return jsonify({"error": _("Der Entwurf hat Fehler und wurde nicht bereitgestellt."),
                         "problems": _problems(err.problems)}), 422
     except NotFound as err:
         return jsonify({"error": str(err)}), 404
@@ -110,9 +111,10 @@ def deploy_draft(kind: str, process_id: str):
 
 def _running_notice(process_id: str, running: dict[int, int], *, ask: bool) -> dict:
     total = sum(running.values())
-    versions = ", ".join(f"{count} auf Version {version}" for version, count in sorted(running.items()))
-    text = (f"{total} Vorgänge laufen auf älteren Versionen ({versions}). Sie bleiben dort, bis Sie sie migrieren."
-            + (" Trotzdem bereitstellen?" if ask else ""))
+    versions = ", ".join(_("%(num)d auf Version %(version)d", num=count, version=version)
+                         for version, count in sorted(running.items()))
+    text = _("%(num)d Vorgänge laufen auf älteren Versionen (%(versions)s). Sie bleiben dort, bis Sie sie "
+             "migrieren.", num=total, versions=versions) + (" " + _("Trotzdem bereitstellen?") if ask else "")
     return {"needs_confirmation": ask, "running": total,
             "by_version": [{"version": v, "count": n} for v, n in sorted(running.items())],
             "message": text, "migration_url": url_for("designer.migration", process_id=process_id)}
@@ -148,7 +150,7 @@ def diff_data(process_id: str):
     """Return the differences between two deployed versions as JSON, for the diagram markers."""
     old, new = request.args.get("von", type=int), request.args.get("nach", type=int)
     if old is None or new is None:
-        return jsonify({"error": "Bitte zwei Versionen angeben (von, nach)."}), 400
+        return jsonify({"error": _("Bitte zwei Versionen angeben (von, nach).")}), 400
     try:
         return jsonify(designer().diff(process_id, old, new).as_dict())
     except (NotFound, DefinitionError) as err:

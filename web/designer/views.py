@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from engine import DefinitionError, DraftInput, KimflowError, NotFound, defined_id, valid_id
-from web.designer import bp
+from web.designer import bp, wording
 from web.designer.common import checked_kind, designer, shipped_scenarios, suffix
 from web.designer.templates_new import new_bpmn, new_dmn
 from web.security import attachment, current_actor, roles_required
@@ -39,16 +40,16 @@ def upload():
     """Turn an uploaded .bpmn/.dmn file (e.g. from Camunda Modeler) into a draft."""
     file = request.files.get("file")
     if file is None or not file.filename or not file.filename.lower().endswith((".bpmn", ".dmn")):
-        flash("Bitte eine .bpmn- oder .dmn-Datei auswählen.", "error")
+        flash(_("Bitte eine .bpmn- oder .dmn-Datei auswählen."), "error")
         return redirect(url_for("designer.library"))
     content = file.stream.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
-        flash("Die Datei ist größer als 2 MB.", "error")
+        flash(_("Die Datei ist größer als 2 MB."), "error")
         return redirect(url_for("designer.library"))
     try:
         xml = content.decode("utf-8")
     except UnicodeDecodeError:
-        flash("Die Datei ist nicht UTF-8-kodiert.", "error")
+        flash(_("Die Datei ist nicht UTF-8-kodiert."), "error")
         return redirect(url_for("designer.library"))
     try:
         kind, process_id = defined_id(file.filename, xml)
@@ -60,7 +61,7 @@ def upload():
 
 def _start_draft(kind: str, process_id: str, file_name: str, xml: str):
     if not valid_id(process_id):
-        flash("Bitte eine ID aus Buchstaben, Ziffern und _ angeben, beginnend mit einem Buchstaben.", "error")
+        flash(_("Bitte eine ID aus Buchstaben, Ziffern und _ angeben, beginnend mit einem Buchstaben."), "error")
         return redirect(url_for("designer.library"))
     service = designer()
     try:
@@ -73,7 +74,7 @@ def _start_draft(kind: str, process_id: str, file_name: str, xml: str):
     except KimflowError as err:
         flash(str(err), "error")
         return redirect(url_for("designer.library"))
-    flash(f"Entwurf »{process_id}« angelegt.", "success")
+    flash(_("Entwurf »%(name)s« angelegt.", name=process_id), "success")
     return redirect(url_for("designer.edit", kind=kind, process_id=process_id))
 
 
@@ -114,7 +115,7 @@ def discard(kind: str, process_id: str):
     """Throw the draft away."""
     kind = checked_kind(kind)
     if designer().discard(process_id, actor=current_actor(), kind=kind):
-        flash(f"Entwurf »{process_id}« verworfen.", "success")
+        flash(_("Entwurf »%(name)s« verworfen.", name=process_id), "success")
     return redirect(url_for("designer.library"))
 
 
@@ -126,7 +127,7 @@ def diff(process_id: str):
     new = request.args.get("nach", type=int)
     try:
         if old is None or new is None:
-            raise NotFound("Bitte zwei Versionen wählen")
+            raise NotFound(_("Bitte zwei Versionen wählen"))
         result = designer().diff(process_id, old, new)
     except (NotFound, DefinitionError) as err:
         flash(str(err), "error")
@@ -142,14 +143,15 @@ def migration(process_id: str):
     if request.method == "POST":
         ids = [int(value) for value in request.form.getlist("instance_id") if value.isdigit()]
         if not ids:
-            flash("Bitte mindestens einen Vorgang auswählen.", "warning")
+            flash(_("Bitte mindestens einen Vorgang auswählen."), "warning")
         elif len(ids) >= current_app.config.get("MIGRATION_BACKGROUND_FROM", BACKGROUND_FROM):
             batch = service.start_migration(process_id, ids, actor=current_actor())
             return redirect(url_for("designer.migration", process_id=process_id, lauf=batch.batch_id))
         else:
             report = service.migrate(process_id, ids, actor=current_actor())
-            flash(f"{len(report.moved)} Vorgänge auf Version {report.to_version} umgezogen"
-                  + (f", {len(report.refused)} nicht umgezogen." if report.refused else "."),
+            moved = _("%(num)d Vorgänge auf Version %(version)d umgezogen", num=len(report.moved),
+                      version=report.to_version)
+            flash(moved + (_(", %(num)d nicht umgezogen.", num=len(report.refused)) if report.refused else "."),
                   "success" if not report.refused else "warning")
         return redirect(url_for("designer.migration", process_id=process_id))
     try:
@@ -158,6 +160,7 @@ def migration(process_id: str):
         flash(str(err), "error")
         return redirect(url_for("designer.library"))
     return render_template("designer/migration.html", process_id=process_id, candidates=candidates,
+                           statuses=wording.MIGRATION_STATUSES,
                            batch=request.args.get("lauf"), movable=sum(c.movable for c in candidates))
 
 

@@ -5,12 +5,17 @@ Rules the web layer relies on:
 - A readonly field is display-only: a submitted value is ignored and never written.
 - A field absent from the submission takes its default; a blank field becomes None.
 - A missing boolean (an unchecked checkbox) is False, so `required` does not apply to booleans.
+- A date field's min/max is an ISO date or `today`, optionally with an ISO 8601 period (`today-P18Y`),
+  resolved against the district's calendar day when the form is submitted.
 """
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from engine.bpmn.form_values import (
     ConversionError,
@@ -21,6 +26,8 @@ from engine.bpmn.form_values import (
     to_long,
     to_string,
 )
+from engine.core import clock
+from engine.core.localtime import german_date, local_date
 
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 CONSTRAINTS = ("required", "readonly", "min", "max", "minlength", "maxlength")
@@ -44,6 +51,8 @@ class FormField:
     minlength: int | None = None
     maxlength: int | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
+    min_date: str | None = None  # a date field's bounds as declared (see date_bound)
+    max_date: str | None = None
 
     def convert(self, raw: object) -> tuple[object, list[str]]:
         """Convert one submitted value and return (value, German errors)."""
@@ -69,7 +78,37 @@ class FormField:
                 errors.append(f"Wert muss ≥ {format_number(self.min)} sein")
             if self.max is not None and value > self.max:
                 errors.append(f"Wert muss ≤ {format_number(self.max)} sein")
+        if self.type == "date" and isinstance(value, str):
+            errors.extend(self._date_limits(date.fromisoformat(value)))
         return errors
+
+    def _date_limits(self, day: date) -> list[str]:
+        today = local_date(clock.now())
+        if self.min_date is not None and day < (earliest := date_bound(self.min_date, today)):
+            return [f"Das Datum darf nicht vor dem {german_date(earliest)} liegen"]
+        if self.max_date is not None and day > (latest := date_bound(self.max_date, today)):
+            return [f"Das Datum darf nicht nach dem {german_date(latest)} liegen"]
+        return []
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_RELATIVE_DAY = re.compile(r"^today(?:(?P<sign>[+-])P(?=\d)(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<w>\d+)W)?"
+                           r"(?:(?P<d>\d+)D)?)?$")
+
+
+def date_bound(text: object, today: date) -> date:
+    """Return the day a date bound names: an ISO date, or 'today' plus or minus an ISO 8601 period (P1Y2M3D)."""
+    spec = str(text).strip()
+    if _ISO_DAY.match(spec):
+        return date.fromisoformat(spec)
+    found = _RELATIVE_DAY.match(spec)
+    if found is None:
+        raise ValueError(spec)
+    factor = -1 if found["sign"] == "-" else 1
+    months = today.month - 1 + factor * (int(found["y"] or 0) * 12 + int(found["m"] or 0))
+    year, month = today.year + months // 12, months % 12 + 1
+    shifted = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return shifted + timedelta(days=factor * (int(found["w"] or 0) * 7 + int(found["d"] or 0)))
 
 
 @dataclass
@@ -117,6 +156,8 @@ def _number(config: object, name: str, problems: list[str], *, integer: bool = F
 def _apply_constraint(target: FormField, name: str, config: object, problems: list[str]) -> None:
     if name in ("required", "readonly"):
         setattr(target, name, True)
+    elif name in ("min", "max") and target.type == "date":
+        _apply_date_bound(target, name, config, problems)
     elif name in ("min", "max"):
         if target.type != "long":
             problems.append(f"Die Validierung »{name}« gilt nur für Zahlenfelder (long).")
@@ -128,6 +169,16 @@ def _apply_constraint(target: FormField, name: str, config: object, problems: li
     else:
         problems.append(f"Die Validierung »{name}« wird nicht unterstützt "
                         f"(erlaubt: {', '.join(CONSTRAINTS)}).")
+
+
+def _apply_date_bound(target: FormField, name: str, config: object, problems: list[str]) -> None:
+    try:
+        date_bound(config, local_date(clock.now()))
+    except ValueError:
+        problems.append(f"Die Validierung »{name}« eines Datumsfelds braucht ein Datum (JJJJ-MM-TT) oder »today«, "
+                        f"auch mit Abstand wie »today-P18Y« oder »today+P30D«, nicht »{config}«.")
+        return
+    setattr(target, f"{name}_date", str(config).strip())
 
 
 def _field_from_spiff(spiff_field) -> tuple[FormField, list[str]]:
@@ -161,6 +212,10 @@ def _check_ranges(target: FormField, problems: list[str]) -> None:
         problems.append("»min« ist größer als »max«.")
     if target.minlength is not None and target.maxlength is not None and target.minlength > target.maxlength:
         problems.append("»minlength« ist größer als »maxlength«.")
+    if target.min_date is not None and target.max_date is not None:
+        today = local_date(clock.now())
+        if date_bound(target.min_date, today) > date_bound(target.max_date, today):
+            problems.append("»min« liegt nach »max«.")
 
 
 def build_form(spiff_form) -> tuple[Form | None, list[str]]:

@@ -173,3 +173,62 @@ def test_build_form_reports_definition_problems(field, fragment):
 def test_build_form_reports_duplicate_field_ids():
     _form, problems = build_form(_spiff_form(_spiff_field("x"), _spiff_field("x")))
     assert problems == ["Die Feld-ID »x« ist im Formular doppelt vergeben."]
+
+
+def _date_field(**constraints):
+    form, problems = build_form(_spiff_form(_spiff_field("geboren", "date", **constraints)))
+    assert problems == []
+    return form
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("31.12.1999", "Das Datum darf nicht vor dem 01.01.2000 liegen"),
+    ("2031-01-01", "Das Datum darf nicht nach dem 31.12.2030 liegen"),
+])
+def test_a_date_outside_its_declared_bounds_is_refused_with_the_bound_in_german(raw, message):
+    form = _date_field(min="2000-01-01", max="2030-12-31")
+    assert form.validate({"geboren": raw})[1] == {"geboren": [message]}
+    assert form.validate({"geboren": "01.01.2000"}) == ({"geboren": "2000-01-01"}, {})
+    assert form.validate({"geboren": "31.12.2030"})[1] == {}
+
+
+def test_date_bounds_relative_to_today_follow_the_districts_calendar_day():
+    import datetime as dt
+
+    from engine.core import clock
+
+    form = _date_field(min="today-P18Y", max="today")
+    # 23:30 UTC on 29 Feb is already 1 March in the district.
+    with clock.frozen(dt.datetime(2028, 2, 29, 23, 30, tzinfo=dt.UTC)):
+        assert form.validate({"geboren": "2028-03-01"})[1] == {}
+        assert form.validate({"geboren": "2028-03-02"})[1] == {
+            "geboren": ["Das Datum darf nicht nach dem 01.03.2028 liegen"]}
+        assert form.validate({"geboren": "2010-03-01"})[1] == {}
+        assert form.validate({"geboren": "2010-02-28"})[1] == {
+            "geboren": ["Das Datum darf nicht vor dem 01.03.2010 liegen"]}
+
+
+@pytest.mark.parametrize(("today", "spec", "day"), [
+    ("2026-01-31", "today+P1M", "2026-02-28"),
+    ("2026-03-15", "today-P2W", "2026-03-01"),
+    ("2026-03-15", "today+P1Y2M3D", "2027-05-18"),
+    ("2026-03-15", "today", "2026-03-15"),
+    ("2026-03-15", "2020-02-29", "2020-02-29"),
+])
+def test_a_date_bound_names_an_iso_date_or_today_with_an_iso_period(today, spec, day):
+    import datetime as dt
+
+    from engine.bpmn.forms import date_bound
+
+    assert date_bound(spec, dt.date.fromisoformat(today)) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("constraints", "fragment"), [
+    ({"min": "3 Tage"}, "braucht ein Datum (JJJJ-MM-TT) oder »today«"),
+    ({"max": "today+P"}, "nicht »today+P«"),
+    ({"min": "2020-02-30"}, "nicht »2020-02-30«"),
+    ({"min": "2030-01-01", "max": "2020-01-01"}, "»min« liegt nach »max«"),
+])
+def test_invalid_date_bounds_are_definition_problems(constraints, fragment):
+    _form, problems = build_form(_spiff_form(_spiff_field("geboren", "date", **constraints)))
+    assert any(fragment in problem for problem in problems), problems

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from lxml import etree
 
 from engine.core.errors import Problem
 from engine.decision import compile as feel_compile
 from engine.decision.dmn_model import parse_definitions
+from engine.decision.parser import FeelSyntaxError, parse
 
 _HIT_POLICIES = ("UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER")
 _AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
 _NEED_IDS = ("decision",)  # kimflow finds decisions by id; tables, rules and cells need none
 _UNEXPECTED = re.compile(r"Unexpected token Token\('([^']*)', '((?:[^'\\]|\\.)*)'\) at line \d+, column (\d+)")
 _NO_TERMINAL = re.compile(r"No terminal matches '(.)' .*? at line \d+ col (\d+)", re.DOTALL)
+# FEEL `for` over a number range builds every value in the app process: bound it at deploy.
+MAX_FEEL_ITERATIONS = 10_000
+_UNBOUNDED_LOOP = (f"eine Schleife über einen Zahlenbereich braucht feste Grenzen und darf höchstens "
+                   f"{MAX_FEEL_ITERATIONS} Durchläufe haben (auch verschachtelt)")
 
 
 def _local(element: etree._Element) -> str:
@@ -30,11 +36,39 @@ def _text_of(element: etree._Element) -> str | None:
     return texts[0].text if texts else None
 
 
+def _range_size(domain: tuple) -> int | None:
+    """Return how many values a `for` domain yields: 1 for lists (bounded by the data), None if unbounded."""
+    if domain[0] == "range_iter":
+        bounds = domain[1:3]
+    elif domain[0] == "interval":
+        bounds = (domain[2], domain[3])
+    else:
+        return 1
+    if not all(isinstance(b, tuple) and b[0] == "lit" and isinstance(b[1], Decimal) for b in bounds):
+        return None
+    return int(abs(bounds[1][1] - bounds[0][1])) + 1
+
+
+def _unbounded_iteration(node: object, budget: int = 1) -> bool:
+    """Tell whether a FEEL parse tree iterates over an unbounded or too large number range."""
+    if isinstance(node, list):
+        return any(_unbounded_iteration(item, budget) for item in node)
+    if not isinstance(node, tuple):
+        return False
+    if node and node[0] == "for":
+        for _name, domain in node[1]:
+            size = _range_size(domain)
+            if size is None or budget * size > MAX_FEEL_ITERATIONS:
+                return True
+            budget *= size
+    return any(_unbounded_iteration(child, budget) for child in node[1:])
+
+
 def feel_problem(text: str, kind: str, names: tuple = ()) -> str | None:
-    """Return a German description of a FEEL syntax error in text, or None when it parses."""
+    """Return a German description of a FEEL syntax error or unbounded loop in text, or None when it is fine."""
     error = feel_compile(text, kind, names).error
     if error is None:
-        return None
+        return _UNBOUNDED_LOOP if "for" in text and _loops_unbounded(text, kind, names) else None
     match = _UNEXPECTED.search(error)
     if match and match.group(1) == "$END":
         return "der Ausdruck endet unerwartet (fehlt eine Klammer oder ein Wert?)"
@@ -44,6 +78,13 @@ def feel_problem(text: str, kind: str, names: tuple = ()) -> str | None:
     if match:
         return f"unerwartetes Zeichen »{match.group(1)}« an Position {match.group(2)}"
     return "der Ausdruck ist kein gültiges FEEL"
+
+
+def _loops_unbounded(text: str, kind: str, names: tuple) -> bool:
+    try:
+        return _unbounded_iteration(parse(text, kind, names))
+    except (FeelSyntaxError, RecursionError):
+        return False  # compile() reported no error, so this does not happen; the runtime copes either way
 
 
 class _DmnChecker:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.runtime.dryrun import Scenario, dry_run
 from engine.runtime.sandbox import SandboxedScriptEngine
 from engine.runtime.script_worker import ScriptLimitExceeded, WorkerLimits, WorkerPool
 from engine.service.engine import ProcessEngine
@@ -88,6 +89,17 @@ def test_a_script_exhausting_memory_or_time_is_an_incident_and_the_next_script_w
     with db.reading() as session:
         assert session.scalars(select(Incident.element_id)).all() == ["divide"]
     assert engine.show(_run_script(engine, db, system, "plain")).data["result"] == 25
+
+
+def test_a_dry_run_runs_its_scripts_in_a_worker_and_reports_an_exhausting_one():
+    files = {"calc.bpmn": build("calc", [("start", "s"), ("script", "divide", SCRIPT), ("end", "e")],
+                                [("s", "divide"), ("divide", "e")])}
+    scenario = {"start": date(2026, 3, 2), "divisor": 5}
+    good = dry_run(files, Scenario(start={**scenario, "mode": "plain"}), functions={"add_days": _add_days})
+    assert (good.completed, good.data["result"], good.data["due"]) == (True, 20, date(2026, 3, 5))
+    bad = dry_run(files, Scenario(start={**scenario, "mode": "memory"}), functions={"add_days": _add_days})
+    [problem] = bad.errors
+    assert problem.element_id == "divide" and "Speichergrenze" in problem.message
 
 
 def test_a_script_error_keeps_its_type_and_line():

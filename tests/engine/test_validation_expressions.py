@@ -73,6 +73,33 @@ PLACES = [
 ]
 
 
+def _decision(cell: str) -> str:
+    return ('<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">'
+            '<decision id="frist" name="Frist"><decisionTable id="t1">'
+            '<input id="i" label="Tage"><inputExpression><text>n</text></inputExpression></input>'
+            '<output id="o" name="o"/><rule id="r"><inputEntry id="e"><text>-</text></inputEntry>'
+            f"<outputEntry id=\"x\"><text>{cell}</text></outputEntry></rule></decisionTable></decision>"
+            "</definitions>")
+
+
+@pytest.mark.parametrize("cell", ["count(for i in 1..n return i)", "count(for i in 1..100000000 return i)",
+                                  "count(for i in 1..1000 return for j in 1..1000 return j)"])
+def test_a_dmn_cell_looping_over_an_unbounded_range_is_refused_naming_the_rule(cell):
+    [error] = [p for p in validate_bundle({"x.dmn": _decision(cell)}) if p.severity == "error"]
+    assert (error.element_id, error.file) == ("x", "x.dmn")
+    assert "Frist" in error.message and "Regel 1" in error.message and "Schleife" in error.message
+
+
+def test_a_dmn_cell_with_a_small_fixed_loop_or_a_loop_over_data_is_accepted():
+    for cell in ("count(for i in 1..100 return i)", "for x in antraege return x * 2"):
+        assert [p for p in validate_bundle({"x.dmn": _decision(cell)}) if p.severity == "error"] == []
+
+
+def test_a_feel_condition_looping_over_an_unbounded_range_is_refused_naming_the_flow():
+    [error] = _errors(_gateway("= count(for i in 1..anzahl return i) > 3"))
+    assert error.element_id == "ja" and "Schleife" in error.message
+
+
 @pytest.mark.parametrize(("place", "xml", "element", "words"), PLACES, ids=[p[0] for p in PLACES])
 def test_an_unsafe_expression_is_refused_at_validation_naming_its_element(place, xml, element, words):
     errors = _errors(xml)

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import clock, health
+from engine import audit, clock, health
 from web.security import public, services
 
 bp = Blueprint("ops", __name__)
@@ -90,6 +90,10 @@ class _DatabaseCollector:
         yield GaugeMetricFamily("kimflow_jobs_pending", "Wartende Jobs", value=figures.jobs_pending)
         yield GaugeMetricFamily("kimflow_jobs_failed", "Endgültig fehlgeschlagene Jobs", value=figures.jobs_failed)
         yield GaugeMetricFamily("kimflow_incidents_open", "Offene Störungen", value=figures.incidents_open)
+        with services().db.reading() as session:  # a count only: who it is, the privacy page shows admins
+            bursts = len(audit.refusal_bursts(session))
+        yield GaugeMetricFamily("kimflow_refusal_alerts", "Benutzer mit gehäuft abgewiesenen Zugriffen (10 Minuten)",
+                                value=bursts)
         yield from _integration_metrics(integration)
 
 

@@ -191,6 +191,7 @@ class AuditEvent(Base):
         Index("ix_audit_event_case_at", "case_ref", "at"),
         Index("ix_audit_event_instance_at", "instance_id", "at"),
         Index("ix_audit_event_actor_at", "actor", "at"),
+        Index("ix_audit_event_action_at", "action", "at"),  # recent refusals for the alert
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

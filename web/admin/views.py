@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from engine import ROLES, KimflowError, NotFound, org
+from engine import ROLES, KimflowError, NotFound, audit, org
 from web.admin import bp
 from web.security import current_actor, roles_required, services
 
@@ -28,6 +29,15 @@ def _apply(change: Callable, success: str) -> bool:
 def _date(name: str) -> dt.date | None:
     text = request.form.get(name, "").strip()
     return dt.date.fromisoformat(text) if text else None
+
+
+@bp.context_processor
+def refusal_alerts() -> dict[str, int]:
+    """Tell the administration's tabs how many users were refused unusually often of late (shown as a badge)."""
+    if not current_user.is_authenticated or "admin" not in current_actor().roles:
+        return {}
+    with services().db.reading() as session:
+        return {"refusal_alerts": len(audit.refusal_bursts(session))}
 
 
 @bp.route("/")

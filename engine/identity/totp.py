@@ -93,7 +93,11 @@ def confirm(session: Session, username: str, code: str, *, secret_key: str,
 def verify(session: Session, username: str, code: str, *, secret_key: str, now: dt.datetime | None = None) -> bool:
     """Check a code at sign-in; a code already used (same time step) is refused."""
     factor = _factor(session, username)
-    return factor is not None and factor.confirmed_at is not None and _accept(factor, code, secret_key, now)
+    if factor is not None and factor.confirmed_at is not None and _accept(factor, code, secret_key, now):
+        audit.record(session, username, "login_second_factor")
+        return True
+    audit.record(session, username, "login_failed", reason="second_factor")
+    return False
 
 
 def reset(session: Session, username: str, *, actor: str) -> bool:

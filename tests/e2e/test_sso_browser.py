@@ -64,18 +64,27 @@ def _account(app, username: str):
         return user.role, org.memberships(session, username)
 
 
-def test_a_clerk_signs_in_at_the_provider_works_in_her_unit_and_signs_out(sso_site, page):
+def test_a_clerk_signs_in_at_the_provider_works_in_her_unit_and_signs_out(sso_site, page, browser):
     app, base = sso_site
     _through_the_provider(page, base, "erika")
     expect(page).to_have_url(f"{base}/aufgaben")
     expect(page.locator(".user-name")).to_have_text("Erika Mustermann")
     assert _account(app, "erika") == ("staff", ["sozialamt_neuss"])
+    copied = [c for c in page.context.cookies() if c["name"] == "kimflow_session"]
     page.get_by_role("button", name="Abmelden").click()
     expect(page.get_by_role("heading", name="Sie wurden abgemeldet.")).to_be_visible()
     page.get_by_role("button", name="Yes, sign me out").click()  # the provider ends its session too
     expect(page).to_have_url(re.compile(re.escape(f"{base}/login") + r"(\?state=.*)?$"))
     page.goto(f"{base}/aufgaben")
     expect(page).to_have_url(SENT_TO_SIGN_IN)
+    other = browser.new_context()  # the cookie copied before sign-out opens nothing after it
+    try:
+        other.add_cookies(copied)
+        thief = other.new_page()
+        thief.goto(f"{base}/aufgaben")
+        expect(thief).to_have_url(SENT_TO_SIGN_IN)
+    finally:
+        other.close()
 
 
 def test_the_admins_group_grants_the_administration(sso_site, page):

@@ -9,6 +9,7 @@ import pyotp
 from sqlalchemy import select
 
 from engine.identity.models import TotpFactor
+from engine.store.models import AuditEvent
 from tests.web.conftest import sign_in
 
 ENROL = "/konto/zweiter-faktor"
@@ -103,3 +104,15 @@ def test_the_secret_is_stored_encrypted(app, make_user, login, services):
     with services.db.reading() as session:
         stored = session.scalar(select(TotpFactor.secret))
     assert factor.secret not in stored
+
+
+def test_a_wrong_code_is_audited_without_the_code(app, make_user, login, services):
+    make_user("dora", role="designer")
+    _enrol(login("dora"))
+    client = app.test_client()
+    sign_in(client, "dora")
+    client.post(STEP, data={"code": "424242"})
+    with services.db.reading() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
+    assert [e.details.get("reason") for e in events] == ["second_factor"]
+    assert all("424242" not in str(e.details) for e in events)

@@ -64,3 +64,12 @@ def test_an_identity_is_recognised_by_issuer_and_subject_not_by_name(mapped):
     first = _sign_in(mapped, "sub-1", ["sozialamt"], preferred_username="erika")
     again = _sign_in(mapped, "sub-1", ["sozialamt"], preferred_username="erika.neu")
     assert first == again == "erika"
+
+
+def test_someone_taken_out_of_every_mapped_group_is_refused_and_their_sessions_end(mapped):
+    _sign_in(mapped, "erika", ["sozialamt"])
+    with mapped.reading() as session:
+        before = org.user_by_name(session, "erika").session_version
+    assert "nicht freigegeben" in _sign_in(mapped, "erika", ["kantine"])
+    with mapped.reading() as session:
+        assert org.user_by_name(session, "erika").session_version > before

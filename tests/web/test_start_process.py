@@ -20,9 +20,11 @@ APPLICATION_FORM = (
     '<camunda:formField id="urgent" label="Eilig" type="boolean" />')
 
 
-def process_xml(pid: str, name: str, task_office: str, *, starters: str = "", form: str = "") -> str:
+def process_xml(pid: str, name: str, task_office: str, *, starters: str = "", form: str = "",
+                users: str = "") -> str:
     """Return a process whose start event carries `form` and whose one user task goes to `task_office`."""
     starter = f' camunda:candidateStarterGroups="{starters}"' if starters else ""
+    starter += f' camunda:candidateStarterUsers="{users}"' if users else ""
     start_form = f"<bpmn:extensionElements><camunda:formData>{form}</camunda:formData></bpmn:extensionElements>" \
         if form else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions '
@@ -172,3 +174,21 @@ def test_the_start_form_needs_a_csrf_token(cases, app, login, services):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert _instances(services, "hilfe_antrag") == []
+
+
+def test_a_process_may_name_its_starters_in_person(cases, login, services):
+    services.engine.deploy({"pilot.bpmn": process_xml("pilot", "Pilotverfahren", "sozialamt", users="s.kaarst")},
+                           actor=SYSTEM)
+    assert "Pilotverfahren" in login("s.kaarst").get("/vorgaenge/starten").data.decode()
+    neuss = login("s.neuss")
+    assert "Pilotverfahren" not in neuss.get("/vorgaenge/starten").data.decode()
+    assert neuss.post("/vorgaenge/starten/pilot", data={}).status_code == 404
+    assert _instances(services, "pilot") == []
+
+
+def test_a_process_naming_no_starters_is_open_to_every_clerk_as_before(cases, login, services):
+    services.engine.deploy({"offen.bpmn": process_xml("offen", "Allgemeiner Vorgang", "abh")}, actor=SYSTEM)
+    client = login("a.neuss")
+    assert "Allgemeiner Vorgang" in client.get("/vorgaenge/starten").data.decode()
+    assert client.post("/vorgaenge/starten/offen", data={}).status_code == 302
+    assert len(_instances(services, "offen")) == 1

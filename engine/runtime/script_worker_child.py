@@ -3,7 +3,8 @@
 Started by `script_worker.WorkerPool` as `python -I -c BOOTSTRAP` with a scrubbed environment. It imports
 only the sandbox and the data conversion, then locks itself down before the first script: memory
 (RLIMIT_AS) and CPU time (RLIMIT_CPU) limits, no new files or sockets (RLIMIT_NOFILE), no files
-written, no child processes, no core dumps, and without root rights when started as root. Messages
+written, no child processes, no core dumps, without root rights when started as root, and (where the
+kernel has Landlock) no file access, no TCP and no signals to other processes. Messages
 are lines of JSON on stdin/stdout; registered script functions are called back in the parent.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from engine.runtime import script_worker_landlock
 from engine.runtime import script_worker_wire as wire
 from engine.runtime.sandbox import SCRIPT_FILENAME, compile_sandboxed, run_sandboxed
 
@@ -65,6 +67,7 @@ class _Limits:
         memory = self.memory_mb * 1024 * 1024
         _drop_root()
         _no_new_privileges()
+        script_worker_landlock.restrict()  # before RLIMIT_NOFILE: it needs one file descriptor briefly
         for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, 0),
                              (resource.RLIMIT_NPROC, 0), (resource.RLIMIT_NOFILE, 3)):
             resource.setrlimit(limit, (value, value))
@@ -91,9 +94,12 @@ def _cpu_used() -> float:
 def _drop_root() -> None:
     # Root could raise every hard limit again and read other processes' memory and environment.
     if os.getuid() == 0 or os.geteuid() == 0:
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+        except PermissionError:  # a root without CAP_SETUID (some containers): the other limits still hold
+            pass
 
 
 def _no_new_privileges() -> None:

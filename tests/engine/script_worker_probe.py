@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import resource
 import sys
 import time
 from typing import Any
@@ -81,7 +82,21 @@ def _fork(payload: dict[str, Any]) -> str:
     return "forked"
 
 
+def _reach_out(payload: dict[str, Any]) -> dict[str, str]:
+    outcomes = {}
+    for name, attempt in (("signal parent", lambda: os.kill(os.getppid(), 0)),
+                          ("open file", lambda: open("/etc/hostname", "rb").close()),  # noqa: SIM115
+                          ("raise memory limit", lambda: resource.setrlimit(resource.RLIMIT_AS, (-1, -1)))):
+        try:
+            attempt()
+            outcomes[name] = "done"
+        except (OSError, ValueError) as err:
+            outcomes[name] = f"refused: {err}"
+    return outcomes
+
+
 register_probe("search", _search)
+register_probe("reach_out", _reach_out)
 register_probe("spin", _spin)
 register_probe("sleep", _sleep)
 register_probe("fork", _fork)

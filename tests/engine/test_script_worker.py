@@ -124,9 +124,11 @@ def test_an_escape_in_the_worker_finds_no_secret_key_and_no_password(monkeypatch
     assert "engine.store" not in loaded and "engine.service" not in loaded  # no database code, no app config
 
 
-def test_a_worker_runs_without_root_and_cannot_start_processes(pool):
+def test_an_escape_in_the_worker_cannot_start_processes_open_files_signal_the_app_or_lift_its_limits(pool):
     assert pool.probe("search", {"reversed": []})["uid"] != 0
     assert pool.probe("fork").startswith("refused")
+    outcomes = pool.probe("reach_out")
+    assert all(outcome.startswith("refused") for outcome in outcomes.values()), outcomes
 
 
 def test_the_cpu_limit_ends_code_beyond_the_sandbox_and_the_pool_recovers():

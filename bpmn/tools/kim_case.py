@@ -93,7 +93,7 @@ def _consent(p: Process) -> None:
         "record_consent",
         "Einwilligung erfassen",
         [
-            Field("consent_given", "Einwilligung erteilt", "boolean", required=True),
+            Field("consent_given", "Einwilligung erteilt", "boolean"),  # a yes/no answer: "no" is valid
             Field("consent_abh", "Datenaustausch mit Ausländerbehörde", "boolean", default="false"),
             Field("consent_jobcenter", "Datenaustausch mit Jobcenter", "boolean", default="false"),
             Field("consent_sozialamt", "Datenaustausch mit Sozialamt", "boolean", default="false"),

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# German notation first (1.234,50 / 12,50), then plain (1234.50); thousands dots only in groups of three.
+_GERMAN_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_PLAIN_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+DECIMAL_TYPES = ("double", "decimal")  # form field types that hold amounts (converted by to_decimal)
 _TRUE = {"true", "on", "1", "yes", "ja", "wahr"}
 _FALSE = {"false", "off", "0", "no", "nein", "falsch", ""}
 
@@ -15,6 +21,8 @@ MSG_INTEGER = "Bitte eine ganze Zahl eingeben"
 MSG_BOOLEAN = "Bitte ja oder nein angeben"
 MSG_DATE = "Bitte ein gültiges Datum im Format TT.MM.JJJJ eingeben"
 MSG_TEXT = "Bitte einen Text eingeben"
+MSG_DECIMAL = "Bitte einen Betrag wie 12,50 oder 1.234,50 eingeben"
+MSG_TICK = "Bitte ankreuzen"
 
 
 class ConversionError(ValueError):
@@ -32,6 +40,33 @@ def to_long(value: object) -> int:
     if isinstance(value, str) and _INTEGER.match(value.strip()):
         return int(value.strip())
     raise ConversionError(MSG_INTEGER)
+
+
+def to_decimal(value: object) -> float:
+    """Convert 12,50, 1.234,50, 12.50 or a number to float; refuse '1,2,3', 'abc' and booleans."""
+    if isinstance(value, bool):
+        raise ConversionError(MSG_DECIMAL)
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        raise ConversionError(MSG_DECIMAL)
+    text = value.strip().replace(" ", "").removesuffix("€").replace("\u00a0", "")
+    if _PLAIN_DECIMAL.match(text) and text.count(".") == 1 and len(text.rsplit(".", 1)[1]) != 3:
+        plain = text  # 12.50 is a decimal point; 1.234 stays German (one thousand two hundred thirty-four)
+    elif _GERMAN_DECIMAL.match(text):
+        plain = text.replace(".", "").replace(",", ".")
+    else:
+        raise ConversionError(MSG_DECIMAL)
+    try:
+        return float(Decimal(plain))
+    except InvalidOperation:
+        raise ConversionError(MSG_DECIMAL) from None
+
+
+def unticked(fields: Iterable, clean: Mapping[str, object]) -> dict[str, list[str]]:
+    """Return an error for every required checkbox the person did not tick (a required boolean must be true)."""
+    return {f.id: [MSG_TICK] for f in fields
+            if f.type == "boolean" and f.required and not f.readonly and clean.get(f.id) is not True}
 
 
 def to_boolean(value: object) -> bool:

@@ -7,6 +7,7 @@ verb's unit of work joins it, so composite domain verbs stay atomic.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,6 +182,21 @@ class ProcessEngine:
         """Hand a task to a colleague who may work on it."""
         with self._verb() as session:
             self.tasks.delegate(session, task_id, actor, to, reason)
+
+    def delegate_to_unit(self, task_id: str, *, actor: Actor, unit: str, office: str, reason: str = "") -> None:
+        """Move a task to another unit (`office`: the unit's office, which must be the task's)."""
+        with self._verb() as session:
+            self.tasks.delegate_to_unit(session, task_id, actor, unit, office, reason)
+
+    def delegation_reason(self, task_id: str) -> dict[str, str] | None:
+        """Return the latest delegation reason of a task, if one was given."""
+        with self.db.reading() as session:
+            return self.tasks.delegation_reason(session, task_id)
+
+    def set_task_dates(self, task_id: str, *, actor: Actor, due: dt.date | None, follow_up: dt.date | None) -> None:
+        """Set the due and follow-up dates of a task the actor holds."""
+        with self._verb() as session:
+            self.tasks.set_dates(session, task_id, actor, due, follow_up)
 
     def save_draft(self, task_id: str, *, actor: Actor, data: Mapping[str, Any]) -> None:
         """Keep what the user typed so far without completing the task."""

@@ -1,7 +1,8 @@
-"""The human-task lifecycle inside the caller's transaction: claim, unclaim, delegate, draft, complete, withdraw."""
+"""The human-task lifecycle in the caller's transaction: claim, unclaim, delegate, dates, draft, complete, withdraw."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, cast
 from uuid import UUID
@@ -10,6 +11,7 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.orm import Session
 
+from engine.bpmn.form_values import unticked
 from engine.bpmn.forms import Form, form_for
 from engine.core import clock
 from engine.core.actors import Actor
@@ -22,10 +24,14 @@ from engine.core.errors import (
     TaskClaimedByOther,
     TaskStateError,
 )
+from engine.core.localtime import LOCAL_TIME, local_date
 from engine.service import task_rule
 from engine.service.instances import InstanceRunner
 from engine.store import audit
-from engine.store.models import HumanTask
+from engine.store.models import HumanTask, ProcessInstance
+
+MAX_REASONS = 50
+MSG_FOLLOW_UP_PAST = "Die Wiedervorlage darf nicht in der Vergangenheit liegen"
 
 
 class TaskLifecycle:
@@ -81,16 +87,74 @@ class TaskLifecycle:
                      case_ref=human.case_ref, task_id=task_id)
 
     def delegate(self, session: Session, task_id: str, actor: Actor, to: Actor, reason: str) -> None:
-        """Hand a task to a colleague who may work on it."""
-        human = self.workable(session, task_id, actor)
-        if human.claimed_by not in (None, actor.name) and not actor.is_admin:
-            raise TaskClaimedByOther(task_id, human.claimed_by or "")
+        """Hand a task to a colleague or deputy who may work on it."""
+        human = self._handed_on(session, task_id, actor)
         if not task_rule.available_to(to, human):
             raise PermissionDenied(f"{to.name} gehört nicht zur zuständigen Stelle dieser Aufgabe")
         task_rule.transition(human, "delegate")
         self._hold(session, human, actor, holder=to.name)
+        self._keep_reason(session, human, actor, reason, to=to.name)
         audit.record(session, actor.name, "task_delegated", instance_id=human.instance_id,
-                     case_ref=human.case_ref, task_id=task_id, to=to.name, reason=reason)
+                     case_ref=human.case_ref, task_id=task_id, to=to.name, reason_given=bool(reason.strip()))
+
+    def delegate_to_unit(self, session: Session, task_id: str, actor: Actor, unit: str, office: str,
+                         reason: str) -> None:
+        """Move a task to another unit of its office; it waits there unclaimed."""
+        human = self._handed_on(session, task_id, actor)
+        if human.office is None or office != human.office:
+            raise PermissionDenied("Aufgaben können nur an eine Einheit derselben Behörde weitergegeben werden")
+        if unit == human.unit:
+            raise PermissionDenied("Die Aufgabe liegt bereits bei dieser Einheit")
+        task_rule.transition(human, "delegate")
+        old = human.unit
+        human.unit, human.claimed_by, human.claimed_at, human.status = unit, None, None, task_rule.OPEN
+        self._keep_reason(session, human, actor, reason, to=unit)
+        audit.record(session, actor.name, "task_delegated", instance_id=human.instance_id, case_ref=human.case_ref,
+                     task_id=task_id, old=old, new=unit, reason_given=bool(reason.strip()))
+
+    def _handed_on(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
+        human = self.workable(session, task_id, actor)
+        if human.claimed_by not in (None, actor.name) and not actor.is_admin:
+            raise TaskClaimedByOther(task_id, human.claimed_by or "")
+        return human
+
+    @staticmethod
+    def _keep_reason(session: Session, human: HumanTask, actor: Actor, reason: str, *, to: str) -> None:
+        """Keep the free-text reason in the instance summary, which retention scrubs (never in the audit log)."""
+        reason = reason.strip()
+        if not reason:
+            return
+        row = session.get(ProcessInstance, human.instance_id)
+        if row is None:
+            return
+        kept = list((row.summary or {}).get("delegation_reasons", []))[-(MAX_REASONS - 1):]
+        kept.append({"task_id": human.id, "at": clock.now().isoformat(), "actor": actor.name, "to": to,
+                     "reason": reason[:300]})
+        row.summary = {**(row.summary or {}), "delegation_reasons": kept}
+
+    @staticmethod
+    def delegation_reason(session: Session, task_id: str) -> dict[str, str] | None:
+        """Return the latest delegation reason of a task (actor, to, at, reason), if one was given."""
+        human = session.get(HumanTask, task_id)
+        row = session.get(ProcessInstance, human.instance_id) if human is not None else None
+        reasons = [r for r in (row.summary or {}).get("delegation_reasons", []) if r.get("task_id") == task_id] \
+            if row is not None else []
+        return reasons[-1] if reasons and reasons[-1].get("reason") else None
+
+    def set_dates(self, session: Session, task_id: str, actor: Actor, due: dt.date | None,
+                  follow_up: dt.date | None) -> None:
+        """Set the due and follow-up dates (Wiedervorlage) of a task the actor holds."""
+        human = self.workable(session, task_id, actor)
+        if human.claimed_by != actor.name and not actor.is_admin:
+            raise PermissionDenied("Fälligkeit und Wiedervorlage setzen Sie an Ihren eigenen Aufgaben; "
+                                   "bitte übernehmen Sie die Aufgabe zuerst")
+        if follow_up is not None and follow_up < local_date(clock.now()):
+            raise FormErrors({"wiedervorlage": [MSG_FOLLOW_UP_PAST]})
+        human.due_at = _day_end(due) if due is not None else None
+        human.follow_up_at = _day_start(follow_up) if follow_up is not None else None
+        audit.record(session, actor.name, "task_dates_set", instance_id=human.instance_id, case_ref=human.case_ref,
+                     task_id=task_id, due=due.isoformat() if due else None,
+                     follow_up=follow_up.isoformat() if follow_up else None)
 
     @staticmethod
     def _hold(session: Session, human: HumanTask, actor: Actor, *, holder: str) -> None:
@@ -132,6 +196,8 @@ class TaskLifecycle:
             raise TaskStateError("Die Aufgabe ist im Prozess nicht mehr offen")
         form = form_for(task.task_spec)
         clean, errors = form.validate(data) if form is not None else (data, {})
+        if form is not None:  # a required checkbox must be ticked (the form leaves booleans optional)
+            errors = {**unticked(form.fields, clean), **errors}
         if errors:
             raise FormErrors(errors)
         task.data.update(clean)
@@ -170,3 +236,13 @@ class TaskLifecycle:
         outcome = executor.advance(session, row, workflow, actor.name)
         self.runner.route_events(session, outcome.events, row, actor)
         return True
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Return the first moment of a local calendar day, in UTC."""
+    return dt.datetime.combine(day, dt.time(0, 0), LOCAL_TIME).astimezone(dt.UTC)
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    """Return the last minute of a local calendar day, in UTC (due that day, overdue the next)."""
+    return dt.datetime.combine(day, dt.time(23, 59), LOCAL_TIME).astimezone(dt.UTC)

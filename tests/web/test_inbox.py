@@ -57,18 +57,19 @@ def test_unclaim_returns_the_task_to_the_group(scene, login):
     client = login("s.sozial")
     client.post(f"/aufgabe/{scene.sozialamt_task}/uebernehmen")
     client.post(f"/aufgabe/{scene.sozialamt_task}/freigeben")
-    assert 'id="badge-group">1<' in client.get("/aufgaben").data.decode()
+    assert 'id="badge-group">1<' in client.get("/aufgaben/meine").data.decode()
 
 
 def test_delegate_hands_the_task_to_a_colleague_of_the_unit(scene, login):
-    login("s.sozial").post(f"/aufgabe/{scene.sozialamt_task}/weitergeben", data={"an": "s.kollege"})
+    login("s.sozial").post(f"/aufgabe/{scene.sozialamt_task}/weitergeben",
+                           data={"an": "s.kollege", "grund": "Urlaub ab morgen"})
     assert "AsylbLG zum Monatsende einstellen" in login("s.kollege").get("/aufgaben").data.decode()
 
 
 def test_delegating_to_someone_outside_the_unit_is_refused_in_german(scene, login):
     client = login("s.sozial")
-    client.post(f"/aufgabe/{scene.sozialamt_task}/weitergeben", data={"an": "j.center"})
-    html = client.get("/aufgaben").data.decode()
+    client.post(f"/aufgabe/{scene.sozialamt_task}/weitergeben", data={"an": "j.center", "grund": "Zuständigkeit"})
+    html = client.get("/aufgaben/meine").data.decode()
     assert "gehört nicht zur zuständigen Stelle" in html
 
 

@@ -13,7 +13,16 @@ from engine import Form, FormField
 from web.i18n import date_text
 
 INPUT_TYPES = {"string": "text", "long": "number", "date": "date"}
+DECIMAL_TYPES = ("double", "decimal")  # amounts: typed and shown in German notation (1.234,50)
 TEXTAREA_MIN_LENGTH = 200
+
+
+def german_amount(value: Any) -> str:
+    """Show a stored amount in German notation (1234.5 -> 1.234,50); typed text stays as typed."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    text = f"{value:,.2f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 @dataclass
@@ -37,7 +46,13 @@ class RenderedField:
         return str(self.value).strip().lower() in ("true", "on", "1", "ja", "yes")
 
     @property
+    def decimal(self) -> bool:
+        return self.field.type in DECIMAL_TYPES
+
+    @property
     def text(self) -> str:
+        if self.decimal:
+            return german_amount(self.value)
         return "" if self.value is None else str(self.value)
 
     @property
@@ -78,7 +93,8 @@ def submitted_values(form: Form | None, raw: Mapping[str, str]) -> dict[str, str
         if form_field.readonly:
             continue
         if form_field.type == "boolean":
-            values[form_field.id] = "true" if raw.get(form_field.id) in ("true", "on", "1") else "false"
+            ticked = str(raw.get(form_field.id, "")).strip().lower() in ("true", "on", "1")
+            values[form_field.id] = "true" if ticked else "false"
         else:
             values[form_field.id] = str(raw.get(form_field.id, ""))[:10000]
     return values

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from engine import InboxFilter, KimflowError, NotFound, PermissionDenied, clock, org
 from engine import inbox as inbox_queries
@@ -30,22 +33,28 @@ def home():
     return redirect("/manage/" if "manager" in roles else "/designer/")
 
 
-def _date_arg(name: str) -> dt.date | None:
+def _date_arg(args: Mapping[str, str], name: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
+        return dt.date.fromisoformat(args.get(name, ""))
     except ValueError:
         return None
 
 
-def _filter_from_args(view: str) -> InboxFilter:
-    sort = request.args.get("sort") or ("completed" if view == "done" else "due")
+def _filter_from_args(view: str, args: Mapping[str, str]) -> InboxFilter:
+    sort = args.get("sort") or ("completed" if view == "done" else "due")
     return InboxFilter(
-        process_id=request.args.get("prozess") or None, area=request.args.get("kommune") or None,
-        due=request.args.get("faellig") or None, follow_up=request.args.get("wiedervorlage") or None,
-        priority=request.args.get("prioritaet") or None, created_from=_date_arg("von"),
-        created_to=_date_arg("bis"), search=(request.args.get("suche") or "").strip()[:100] or None,
-        sort=sort if sort in inbox_queries.SORTS else "due", include_claimed=request.args.get("alle") == "1",
+        process_id=args.get("prozess") or None, area=args.get("kommune") or None,
+        due=args.get("faellig") or None, follow_up=args.get("wiedervorlage") or None,
+        priority=args.get("prioritaet") or None, created_from=_date_arg(args, "von"),
+        created_to=_date_arg(args, "bis"), search=(args.get("suche") or "").strip()[:100] or None,
+        sort=sort if sort in inbox_queries.SORTS else "due", include_claimed=args.get("alle") == "1",
         soon_days=current_app.config["DUE_SOON_DAYS"])
+
+
+def inbox_url(slug: str, args: Mapping[str, str] | None = None) -> str:
+    """Return the path of an inbox view with its filter (Meine Aufgaben by its own path: /aufgaben lands)."""
+    query = urlencode([(k, v) for k, v in (args or {}).items() if v])
+    return url_for("staff.inbox", slug=slug) + (f"?{query}" if query else "")
 
 
 def _page_number() -> int:
@@ -61,30 +70,70 @@ def _directory(session, actor, now: dt.datetime) -> NeedToKnowPeople | None:
     return NeedToKnowPeople(people, session, actor, now) if people is not None else None
 
 
-@bp.route("/aufgaben", defaults={"slug": "meine"})
+@bp.route("/aufgaben")
 @bp.route("/aufgaben/<any(meine, gruppe, erledigt):slug>")
 @roles_required(*STAFF)
-def inbox(slug: str):
-    """Show one view of the inbox with filters, sort, search and pages."""
+def inbox(slug: str | None = None):
+    """Show one view of the inbox with filters, sort, search and pages (the bare path lands where work is)."""
+    landing, slug = slug is None, slug or "meine"
     view, actor, now = VIEW_SLUGS[slug], current_actor(), clock.now()
-    flt = _filter_from_args(view)
+    if landing and not request.args:
+        with services().db.reading() as db_session:
+            waiting = inbox_queries.counts(db_session, actor)
+        if not waiting["mine"] and waiting["group"]:
+            return redirect(inbox_url("gruppe"))
+    flt = _filter_from_args(view, request.args)
     size = current_app.config["INBOX_PAGE_SIZE"]
     page_no = _page_number()
-    with services().db.reading() as session:
-        directory = _directory(session, actor, now)
-        page = inbox_queries.inbox(session, view, actor, flt, now=now, limit=size, offset=(page_no - 1) * size,
+    with services().db.reading() as db_session:
+        directory = _directory(db_session, actor, now)
+        page = inbox_queries.inbox(db_session, view, actor, flt, now=now, limit=size, offset=(page_no - 1) * size,
                                    directory=directory)
-        badges = {view: _badge(n) for view, n in inbox_queries.counts(session, actor).items()}
-        names = inbox_queries.people(session, {t.case_ref for t in page.items if t.case_ref}, directory)
-        processes = inbox_queries.process_names(session)
-        areas = inbox_queries.areas(session)
+        badges = {view: _badge(n) for view, n in inbox_queries.counts(db_session, actor).items()}
+        names = inbox_queries.people(db_session, {t.case_ref for t in page.items if t.case_ref}, directory)
+        processes = inbox_queries.process_names(db_session)
+        areas = inbox_queries.areas(db_session)
     rows = [_row(task, names, processes, now) for task in page.items]
     if names:  # the page shows people: a list view of their cases is audited too
         record("inbox_viewed", view=view, cases=sorted(names))
     pages = max(1, -(-page.total // size))
+    args = {k: v for k, v in request.args.items() if k != "seite"}
+    session["inbox_back"] = inbox_url(slug, args)  # where "Erledigen" returns and "und nächste" looks
     return render_template("staff/inbox.html", slug=slug, view=view, rows=rows, page=page, page_no=page_no,
-                           pages=pages, badges=badges, flt=flt, processes=processes, areas=areas,
-                           args={k: v for k, v in request.args.items() if k != "seite"})
+                           pages=pages, badges=badges, flt=flt, processes=processes, areas=areas, args=args,
+                           inbox_url=inbox_url, filtered=bool(set(args) - {"sort"}),
+                           forget_task=session.pop("forget_task", None))
+
+
+def back_to_inbox() -> tuple[str, str, MultiDict]:
+    """Return the inbox view the user came from: (path, slug, filter arguments)."""
+    path = str(session.get("inbox_back") or inbox_url("meine"))
+    parts = urlsplit(path)
+    slug = parts.path.rsplit("/", 1)[-1]
+    if parts.scheme or parts.netloc or not parts.path.startswith(url_for("staff.inbox")) or slug not in VIEW_SLUGS:
+        return inbox_url("meine"), "meine", MultiDict()
+    args = MultiDict(parse_qsl(parts.query))
+    return inbox_url(slug, args), slug, args
+
+
+def after_completion(done_task_id: str, *, next_task: bool) -> str:
+    """Return where a user goes after completing a task: the next task of their view, or where work waits."""
+    path, slug, args = back_to_inbox()
+    view, actor, now = VIEW_SLUGS[slug], current_actor(), clock.now()
+    with services().db.reading() as db_session:
+        if next_task:
+            lookup = "mine" if view == "done" else view
+            page = inbox_queries.inbox(db_session, lookup, actor, _filter_from_args(lookup, args), now=now,
+                                       limit=5, directory=_directory(db_session, actor, now))
+            following = next((t for t in page.items if t.id != done_task_id and t.status in ("open", "claimed")),
+                             None)
+            if following is not None:
+                return url_for("staff.task", task_id=following.id)
+            flash(_("In dieser Ansicht wartet keine weitere Aufgabe."), "info")
+        waiting = inbox_queries.counts(db_session, actor)
+    if view == "mine" and not waiting["mine"] and waiting["group"]:
+        return inbox_url("gruppe", args)
+    return path
 
 
 def _row(task, names: dict[str, str], processes: dict[str, str], now: dt.datetime) -> dict[str, Any]:
@@ -138,21 +187,63 @@ def unclaim(task_id: str):
 @bp.route("/aufgabe/<task_id>/weitergeben", methods=["POST"])
 @roles_required(*STAFF)
 def delegate(task_id: str):
-    """Hand a task to a colleague of the unit."""
-    colleague = request.form.get("an", "").strip()
-    engine, db = services().engine, services().db
-    try:
-        with db.reading() as session:
-            to = org.actor_for(session, colleague, clock.now())
-    except NotFound:
-        to = None
+    """Hand a task to a colleague, a deputy or another unit of the same office, with a reason."""
+    target = request.form.get("an", "").strip()
+    reason = request.form.get("grund", "").strip()[:300]
+    engine, actor = services().engine, current_actor()
 
     def act():
-        if to is None:
-            raise PermissionDenied(_("Diese Kollegin oder diesen Kollegen gibt es nicht."))
-        engine.delegate(task_id, actor=current_actor(), to=to, reason=request.form.get("grund", "")[:300])
+        if not reason:
+            raise PermissionDenied(_("Bitte geben Sie einen Grund für die Weitergabe an."))
+        if target.startswith(UNIT_PREFIX):
+            unit = _unit(target.removeprefix(UNIT_PREFIX))
+            engine.delegate_to_unit(task_id, actor=actor, unit=unit.code, office=unit.office, reason=reason)
+        else:
+            engine.delegate(task_id, actor=actor, to=_person(target), reason=reason)
 
-    return _task_action(task_id, act, _("Die Aufgabe wurde an %(name)s weitergegeben.", name=colleague))
+    return _task_action(task_id, act, _("Die Aufgabe wurde weitergegeben."))
+
+
+UNIT_PREFIX = "einheit:"
+
+
+def _unit(code: str):
+    with services().db.reading() as db_session:
+        unit = next((u for u in org.list_units(db_session, active_only=True) if u.code == code), None)
+    if unit is None:
+        raise PermissionDenied(_("Diese Einheit gibt es nicht."))
+    return unit
+
+
+def _person(username: str):
+    try:
+        with services().db.reading() as db_session:
+            return org.actor_for(db_session, username, clock.now())
+    except NotFound:
+        raise PermissionDenied(_("Diese Kollegin oder diesen Kollegen gibt es nicht.")) from None
+
+
+def handover_choices(db_session, task, actor) -> dict[str, list[tuple[str, str]]]:
+    """Return whom a task can go to: colleagues of its unit, their deputies today, other units of its office."""
+    units = {task.unit} if task.unit else set(actor.units)
+    colleagues = inbox_queries.colleagues(db_session, units, exclude=actor.name)
+    names = {u for u, _n in colleagues} | {actor.name}
+    deputies: list[tuple[str, str]] = []
+    rows = [row for username in sorted(names) for row in org.deputies(db_session, username) if _current(row)]
+    if rows:
+        users = {u.id: u for u in org.list_users(db_session, active_only=True)}
+        for row in rows:
+            user = users.get(row.deputy_id)
+            if user is not None and user.username not in names | {d for d, _n in deputies}:
+                deputies.append((user.username, user.display_name))
+    others = [(UNIT_PREFIX + u.code, u.name) for u in org.list_units(db_session, office=task.office, active_only=True)
+              if u.code != task.unit] if task.office else []
+    return {"colleagues": colleagues, "deputies": deputies, "units": others}
+
+
+def _current(row) -> bool:
+    today = org.local_date(clock.now())
+    return row.valid_from <= today and (row.valid_until is None or row.valid_until >= today)
 
 
 def _badge(count: int) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from engine import (
+    LOCAL_TIME,
     DefinitionVersion,
     FormErrors,
     HumanTask,
     KimflowError,
     NotFound,
+    PermissionDenied,
     ProcessInstance,
     TaskAlreadyCompleted,
     audit,
@@ -23,6 +26,7 @@ from engine import inbox as inbox_queries
 from web.security import current_actor, deny, record, roles_required, services
 from web.staff import bp, case_access
 from web.staff.form_values import rendered_fields, submitted_values
+from web.staff.inbox_views import after_completion, back_to_inbox, handover_choices
 from workflows.cases import files as cases
 
 STAFF = ("staff", "admin")
@@ -44,7 +48,7 @@ def visible_task(task_id: str) -> HumanTask:
 @bp.route("/aufgabe/<task_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def task(task_id: str):
-    """Show the task form; save a draft or complete the task."""
+    """Show the task form; save a draft (also while typing) or complete the task."""
     human = visible_task(task_id)
     if human.status == "completed":
         return _already_done(human.completed_by, human.completed_at)
@@ -55,7 +59,8 @@ def task(task_id: str):
     submitted, errors, status = None, {}, 200
     if request.method == "POST":
         submitted = submitted_values(form, request.form)
-        if request.form.get("aktion") == "entwurf":
+        action = request.form.get("aktion")
+        if action == "entwurf":
             return _save_draft(task_id, submitted)
         try:
             engine.complete(task_id, actor=current_actor(), data=submitted)
@@ -68,23 +73,73 @@ def task(task_id: str):
             status = 409
         else:
             flash(_("Die Aufgabe »%(name)s« ist erledigt.", name=human.name), "success")
-            return redirect(url_for("staff.inbox"))
+            session["forget_task"] = task_id  # the page that follows drops the browser's copy of the input
+            return redirect(after_completion(task_id, next_task=action == "erledigen_weiter"))
     else:
         record("task_viewed", task_id=task_id, instance_id=human.instance_id, case_ref=human.case_ref)
     return render_template("staff/task.html", task=human, fields=rendered_fields(form, data, submitted, errors),
-                           has_form=form is not None, errors=errors, **_side_panel(human)), status
+                           has_form=form is not None, errors=errors, forget_task=session.pop("forget_task", None),
+                           **_side_panel(human)), status
+
+
+def _autosave() -> bool:
+    """Tell whether the draft comes from the page's script saving while the user types."""
+    return request.headers.get("X-Autosave") == "1"
 
 
 def _save_draft(task_id: str, submitted: dict[str, str]):
     try:
         services().engine.save_draft(task_id, actor=current_actor(), data=submitted)
     except TaskAlreadyCompleted as err:
+        if _autosave():
+            return jsonify(saved=False, message=_("Die Aufgabe ist bereits erledigt.")), 409
         return _already_done(err.completed_by, err.completed_at)
     except KimflowError as err:
+        if _autosave():
+            return jsonify(saved=False, message=str(err)), 409
         flash(str(err), "error")
     else:
+        if _autosave():
+            return jsonify(saved=True, time=dt.datetime.now(dt.UTC).isoformat())
         flash(_("Der Entwurf wurde gespeichert."), "success")
     return redirect(url_for("staff.task", task_id=task_id))
+
+
+@bp.route("/aufgabe/<task_id>/termine", methods=["POST"])
+@roles_required(*STAFF)
+def task_dates(task_id: str):
+    """Set the due and follow-up dates (Wiedervorlage) of one's own task."""
+    visible_task(task_id)
+    errors: dict[str, str] = {}
+    due, follow_up = _form_date("faellig_am", errors), _form_date("wiedervorlage_am", errors)
+    if not errors:
+        try:
+            services().engine.set_task_dates(task_id, actor=current_actor(), due=due, follow_up=follow_up)
+        except FormErrors:
+            errors["wiedervorlage_am"] = _("Die Wiedervorlage darf nicht in der Vergangenheit liegen.")
+        except (PermissionDenied, KimflowError) as err:
+            flash(str(err), "error")
+            return redirect(url_for("staff.task", task_id=task_id))
+    if errors:
+        session["date_errors"] = {"errors": errors, "values": {k: request.form.get(k, "")[:20] for k in errors}}
+        flash(_("Die Termine wurden nicht gespeichert."), "error")
+    else:
+        flash(_("Fälligkeit und Wiedervorlage wurden gespeichert."), "success")
+    return redirect(url_for("staff.task", task_id=task_id) + "#termine")
+
+
+def _form_date(name: str, errors: dict[str, str]) -> dt.date | None:
+    """Read a date field (ISO from the date picker, or TT.MM.JJJJ typed); a blank field clears the date."""
+    text = request.form.get(name, "").strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    errors[name] = _("Bitte ein gültiges Datum im Format TT.MM.JJJJ eingeben.")
+    return None
 
 
 def _already_done(completed_by: str | None, completed_at):
@@ -101,19 +156,34 @@ def _already_done(completed_by: str | None, completed_at):
 
 def _side_panel(human: HumanTask) -> dict:
     actor = current_actor()
-    with services().db.reading() as session:
-        history = [e for e in audit.events(session, instance_id=human.instance_id, limit=200)
+    with services().db.reading() as db_session:
+        history = [e for e in audit.events(db_session, instance_id=human.instance_id, limit=200)
                    if e.task_id == human.id or e.action == "instance_started"]
-        colleagues = inbox_queries.colleagues(session, {human.unit} if human.unit else set(actor.units),
-                                              exclude=actor.name)
-        process_name = inbox_queries.process_names(session).get(human.process_id, human.process_id)
+        handover = handover_choices(db_session, human, actor)
+        process_name = inbox_queries.process_names(db_session).get(human.process_id, human.process_id)
     case = case_access.summary(human.case_ref) if human.case_ref else None
     notes, documents = [], []
     if case is not None and case.file_released:  # a task alone releases no notes or documents
-        with services().db.reading() as session:
-            notes, documents = cases.list_notes(session, case.case_ref), cases.list_documents(session, case.case_ref)
-    return {"history": history, "colleagues": colleagues, "process_name": process_name, "case": case,
-            "notes": notes, "documents": documents}
+        with services().db.reading() as db_session:
+            notes, documents = cases.list_notes(db_session, case.case_ref), cases.list_documents(db_session,
+                                                                                                 case.case_ref)
+    return {"history": history, "colleagues": handover["colleagues"], "handover": handover,
+            "process_name": process_name, "case": case, "notes": notes, "documents": documents,
+            "handed_over": _handed_over(human.id), "back_url": back_to_inbox()[0],
+            "date_form": session.pop("date_errors", None) or {"errors": {}, "values": {}},
+            "due_value": _iso_day(human.due_at), "follow_up_value": _iso_day(human.follow_up_at)}
+
+
+def _handed_over(task_id: str) -> dict | None:
+    """Return the latest reason this task was handed on with, and when."""
+    given = services().engine.delegation_reason(task_id)
+    if given is None:
+        return None
+    return {"reason": given["reason"], "at": dt.datetime.fromisoformat(given["at"])}
+
+
+def _iso_day(moment: dt.datetime | None) -> str:
+    return moment.astimezone(LOCAL_TIME).date().isoformat() if moment is not None else ""
 
 
 @bp.route("/aufgabe/<task_id>/diagramm.bpmn")

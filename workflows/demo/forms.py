@@ -138,7 +138,7 @@ def _fits(f: FormField, value: Any) -> bool:
 
 def _generic(f: FormField, day: dt.date, rng: random.Random) -> Any:
     makers: dict[str, Callable[[], Any]] = {
-        "boolean": lambda: f.id.startswith("doc_") or _default(f) is True,
+        "boolean": lambda: f.required or f.id.startswith("doc_") or _default(f) is True,  # a required box is ticked
         "long": lambda: int(max(f.min or 0, min(f.max if f.max is not None else 5, rng.randint(0, 3)))),
         "date": lambda: _date(f.id, day, rng),
         "enum": lambda: _default(f) if _default(f) in {o for o, _ in f.options} else f.options[0][0],

@@ -79,3 +79,26 @@ def _row(session: Session, key: str, now: dt.datetime) -> LoginAttempt:
         row = LoginAttempt(key=key, failures=0, first_failed_at=now, blocked_until=None)
         session.add(row)
     return row
+
+
+def _second_factor_key(username: str) -> str:
+    # Per account, from every address, and not cleared by a right password: whoever knows the password may
+    # not guess codes faster by signing in again.
+    return f"second_factor:{username[:100]}"
+
+
+def second_factor_blocked(session: Session, username: str, now: dt.datetime) -> bool:
+    """Tell whether codes for this account are refused for now after repeated wrong ones."""
+    row = session.get(LoginAttempt, _second_factor_key(username))
+    return row is not None and row.blocked_until is not None and row.blocked_until > now
+
+
+def record_second_factor(session: Session, username: str, now: dt.datetime, *, ok: bool) -> None:
+    """Count a wrong code (from the fourth on, codes wait longer) or forget the count after a right one."""
+    if ok:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key == _second_factor_key(username)))
+        return
+    row = _row(session, _second_factor_key(username), now)
+    row.failures += 1
+    if row.failures > FREE_FAILURES:
+        row.blocked_until = now + min(FIRST_DELAY * 2 ** (row.failures - FREE_FAILURES - 1), MAX_DELAY)

@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+from typing import Literal
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.errors import KimflowError
+from engine.identity import throttle
 from engine.identity.models import TotpFactor, User
 from engine.store import audit
 
@@ -90,14 +92,21 @@ def confirm(session: Session, username: str, code: str, *, secret_key: str,
     return True
 
 
-def verify(session: Session, username: str, code: str, *, secret_key: str, now: dt.datetime | None = None) -> bool:
-    """Check a code at sign-in; a code already used (same time step) is refused."""
+def verify(session: Session, username: str, code: str, *, secret_key: str,
+           now: dt.datetime | None = None) -> Literal["ok", "wrong", "delayed"]:
+    """Check a code at sign-in; a code already used is refused, and repeated wrong codes delay further ones."""
+    now = now or clock.now()
+    if throttle.second_factor_blocked(session, username, now):
+        audit.record(session, username, "login_failed", reason="second_factor_delayed")
+        return "delayed"
     factor = _factor(session, username)
-    if factor is not None and factor.confirmed_at is not None and _accept(factor, code, secret_key, now):
+    ok = factor is not None and factor.confirmed_at is not None and _accept(factor, code, secret_key, now)
+    throttle.record_second_factor(session, username, now, ok=ok)
+    if ok:
         audit.record(session, username, "login_second_factor")
-        return True
+        return "ok"
     audit.record(session, username, "login_failed", reason="second_factor")
-    return False
+    return "wrong"
 
 
 def reset(session: Session, username: str, *, actor: str) -> bool:

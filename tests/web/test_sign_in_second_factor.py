@@ -116,3 +116,19 @@ def test_a_wrong_code_is_audited_without_the_code(app, make_user, login, service
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
     assert [e.details.get("reason") for e in events] == ["second_factor"]
     assert all("424242" not in str(e.details) for e in events)
+
+
+def test_signing_in_again_does_not_buy_more_guesses(app, make_user, login):
+    make_user("dora", role="designer")
+    factor = _enrol(login("dora"))
+    for _ in range(2):  # two rounds of password and wrong codes
+        client = app.test_client()
+        sign_in(client, "dora")
+        for _ in range(3):
+            client.post(STEP, data={"code": "000000"})
+    client = app.test_client()
+    assert sign_in(client, "dora").location == STEP
+    response = client.post(STEP, data={"code": _next_code(factor)})  # right, but codes wait for now
+    assert response.status_code == 302 and response.location == "/login"
+    assert "Bitte warten Sie einige Minuten" in client.get("/login").data.decode()
+    assert client.get("/designer/").status_code == 302  # not signed in

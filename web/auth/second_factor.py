@@ -41,15 +41,15 @@ def second_factor():
     if request.method == "GET":
         return render_template("auth/second_factor.html", error=None)
     with services().db.unit_of_work() as db_session:
-        accepted = totp.verify(db_session, username, request.form.get("code", "")[:20], secret_key=_key())
+        outcome = totp.verify(db_session, username, request.form.get("code", "")[:20], secret_key=_key())
     user = session_user(username)
-    if accepted and user is not None and user.session_version == session.get("mfa_version"):
+    if outcome == "ok" and user is not None and user.session_version == session.get("mfa_version"):
         start_session(username)
         return redirect(safe_next(session.pop("mfa_next", None), default="staff.home"))  # home: by role
     session["mfa_tries"] = tries = session.get("mfa_tries", 0) + 1
-    if tries >= MAX_TRIES:
+    if tries >= MAX_TRIES or outcome == "delayed":
         fresh_session()
-        flash(_("Zu viele falsche Codes. Bitte melden Sie sich erneut an."), "error")
+        flash(_("Zu viele falsche Codes. Bitte warten Sie einige Minuten und melden Sie sich erneut an."), "error")
         return redirect(url_for("auth.login"))
     return render_template("auth/second_factor.html", error=_("Der Code stimmt nicht.")), 401
 

@@ -48,12 +48,26 @@ def startable(session: Session, actor: Actor, *, unrestricted: bool = True) -> l
     return [item for item in found if item is not None and (unrestricted or item.restricted)]
 
 
-def startable_process(session: Session, actor: Actor, process_id: str, *, unrestricted: bool = True) -> Startable:
-    """Return one process the actor may start by hand, or raise NotFound (as if it did not exist)."""
-    row = session.scalars(select(DefinitionVersion).where(
+def _latest(session: Session, process_id: str) -> DefinitionVersion | None:
+    return session.scalars(select(DefinitionVersion).where(
         DefinitionVersion.process_id == process_id, DefinitionVersion.kind == "process")
         .order_by(DefinitionVersion.version.desc()).limit(1)).first()
+
+
+def startable_process(session: Session, actor: Actor, process_id: str, *, unrestricted: bool = True) -> Startable:
+    """Return one process the actor may start by hand, or raise NotFound (as if it did not exist)."""
+    row = _latest(session, process_id)
     item = _startable(row, actor) if row is not None else None
     if item is None or not (unrestricted or item.restricted):
         raise NotFound(f"Prozess {process_id!r} gibt es nicht")
     return item
+
+
+def start_form(session: Session, actor: Actor, process_id: str) -> Startable:
+    """Return the start form of the latest version for an actor who may start it (also a process offered only
+    through its own entrance), or raise NotFound."""
+    row = _latest(session, process_id)
+    facts = start_facts(row) if row is not None else None
+    if row is None or facts is None or not may_start(actor, facts):
+        raise NotFound(f"Prozess {process_id!r} gibt es nicht")
+    return Startable(row.process_id, row.name, row.version, facts.form, facts.restricted)

@@ -79,3 +79,16 @@ def test_starting_for_a_case_the_caller_may_not_see_is_answered_404(processes, c
                                                      "variables": {"topic": "Wohnung"}})
     assert answer.status_code == 404
     assert _started(services, "fallkonferenz") == []
+
+
+def test_a_starter_reads_the_start_form_as_json_schema_and_others_get_404(processes, client, token_for):
+    starter = token_for("fachverfahren-soz", units=("sozialamt_neuss",), verbs=["start"])
+    answer = client.get("/api/v1/process-definitions/key/hilfe_antrag/start-form", headers=starter)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    form = answer.get_json()["form"]
+    assert form["required"] == ["municipality", "household_size", "applied_on"]
+    assert form["properties"]["household_size"] == {"title": "Personen im Haushalt", "type": "integer",
+                                                    "minimum": 1, "maximum": 20}
+    assert [choice["const"] for choice in form["properties"]["municipality"]["oneOf"]] == ["neuss", "kaarst"]
+    foreigners = token_for("fachverfahren-abh", units=("abh_neuss",), verbs=["start"])
+    assert client.get("/api/v1/process-definitions/key/hilfe_antrag/start-form", headers=foreigners).status_code == 404

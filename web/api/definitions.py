@@ -6,9 +6,10 @@ from apiflask import APIBlueprint, abort
 from flask import Response
 from sqlalchemy import func, select
 
-from engine import DefinitionVersion
+from engine import DefinitionVersion, startable
 from web.api import schemas
 from web.api.auth import auth, caller, needs
+from web.api.forms import json_schema
 from web.api.paging import page
 from web.security import services
 
@@ -63,3 +64,16 @@ def download(definition_id: int, name: str):
     if row is None or name not in row.files:
         abort(404, "Diese Datei gibt es in der Version nicht")
     return Response(row.files[name], mimetype="application/xml")
+
+
+@bp.get("/process-definitions/key/<string(maxlength=200):key>/start-form")
+@bp.auth_required(auth)
+@needs("start")
+@bp.output(schemas.StartFormOut)
+@bp.doc(responses=[401, 403, 404, 429])
+def start_form(key: str):
+    """Return the start form of the latest version as JSON Schema, for a caller who may start the process."""
+    with services().db.reading() as session:
+        process = startable.start_form(session, caller().actor, key)
+    return {"key": process.process_id, "version": process.version, "name": process.name,
+            "form": json_schema(process.form)}

@@ -55,6 +55,13 @@ class DeployOut(Schema):
     deployed = fields.List(fields.Nested(DeployedOut), required=True)
 
 
+class StartFormOut(Schema):
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    name = fields.String(required=True)
+    form = fields.Dict(required=True, metadata={"description": "The start form as JSON Schema (2020-12)"})
+
+
 class StartIn(Schema):
     key = fields.String(required=True, validate=ID_TEXT)
     version = fields.Integer(validate=validators.Range(min=1, max=2_147_483_647))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from engine.identity.models import LoginAttempt
@@ -66,8 +66,9 @@ def unlock(session: Session, username: str, *, actor: str) -> int:
 
 
 def forget_account(session: Session, username: str) -> int:
-    """Delete the account's failure counts from every address; return how many there were."""
-    rows = session.scalars(select(LoginAttempt).where(LoginAttempt.key.like(f"account:{username[:100]}|%"))).all()
+    """Delete the account's failure counts (passwords from every address, codes); return how many there were."""
+    rows = session.scalars(select(LoginAttempt).where(or_(LoginAttempt.key.like(f"account:{username[:100]}|%"),
+                                                          LoginAttempt.key == _second_factor_key(username)))).all()
     for row in rows:
         session.delete(row)
     return len(rows)

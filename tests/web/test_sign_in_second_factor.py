@@ -132,3 +132,16 @@ def test_signing_in_again_does_not_buy_more_guesses(app, make_user, login):
     assert response.status_code == 302 and response.location == "/login"
     assert "Bitte warten Sie einige Minuten" in client.get("/login").data.decode()
     assert client.get("/designer/").status_code == 302  # not signed in
+
+
+def test_an_administrator_lifts_the_delay_on_codes(app, make_user, login):
+    make_user("dora", role="designer")
+    factor = _enrol(login("dora"))
+    client = app.test_client()
+    sign_in(client, "dora")
+    for _ in range(5):
+        client.post(STEP, data={"code": "000000"})
+    login(make_user("ada", role="admin")).post("/verwaltung/benutzer/dora/entsperren")
+    client = app.test_client()
+    sign_in(client, "dora")
+    assert client.post(STEP, data={"code": _next_code(factor)}).location == "/"

@@ -9,11 +9,12 @@ import threading
 from sqlalchemy import func, select
 
 from engine.core import clock
+from engine.read.lists import open_tasks
 from engine.service import external_tasks, hooks
 from engine.service.engine import ProcessEngine
 from engine.store.audit import events
 from engine.store.db import Database
-from tests.bpmn_builder import build
+from tests.bpmn_builder import build, linear
 from tests.workflows.conftest import SYSTEM
 from tests.workflows.test_retention_erases_everywhere import FAMILY, GIVEN, closed_case_of_a_distinct_person, findings
 from workflows import retention
@@ -33,11 +34,21 @@ def external_work_for(kim: ProcessEngine, case_ref: str) -> None:
                            message=f"Register kennt {GIVEN} {FAMILY} nicht", retries=0)
 
 
-def test_external_tasks_and_undelivered_hook_events_of_the_case_are_scrubbed(kim):
+def a_draft_for(kim: ProcessEngine, case_ref: str) -> None:
+    """Leave a follow-up task of the case open with a draft that names the person."""
+    kim.deploy({"rueckfrage.bpmn": linear("rueckfrage", tasks=1)}, actor=SYSTEM)
+    instance_id = kim.start("rueckfrage", actor=SYSTEM, case_ref=case_ref)
+    with kim.db.reading() as session:
+        [task] = open_tasks(session, instance_id=instance_id)
+    kim.save_draft(task.id, actor=SYSTEM, data={"note": f"Rückruf von {GIVEN} {FAMILY} erbeten"})
+
+
+def test_external_tasks_drafts_and_undelivered_hook_events_of_the_case_are_scrubbed(kim):
     hooks.subscribe(kim.db, "fachverfahren", "https://register.example/hook", list(hooks.HOOK_EVENTS), actor="root")
     case_ref = closed_case_of_a_distinct_person(kim)
     external_work_for(kim, case_ref)
-    assert {f.split(".")[0] for f in findings(kim.db)} >= {"external_task", "hook_outbox"}
+    a_draft_for(kim, case_ref)
+    assert {f.split(".")[0] for f in findings(kim.db)} >= {"external_task", "hook_outbox", "human_task"}
     report = retention.sweep(kim, now=clock.now() + LATER)
     assert report.cases == [case_ref] and report.failed == {}
     assert findings(kim.db) == []

@@ -9,13 +9,10 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
-from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS
-from SpiffWorkflow.camunda.specs.user_task import EnumFormField as SpiffEnumField
-from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
-from SpiffWorkflow.camunda.specs.user_task import FormField as SpiffField
 
-from engine.bpmn.forms import Form, build_form
+from engine.bpmn.forms import Form
 from engine.bpmn.parser import BPMN_NS, KIMFLOW_KEY, KimflowParser, lane_group
+from engine.bpmn.start_form import camunda_attribute, none_start_event, start_form
 from engine.bpmn.validation import analyse_bundle
 from engine.bpmn.xmlsafe import parse_xml
 from engine.core.errors import DefinitionError, Problem
@@ -155,41 +152,6 @@ class ProcessStart:
         return bool(self.starter_groups or self.starter_users)
 
 
-def _camunda(element, name: str) -> str | None:
-    return element.get(f"{{{CAMUNDA_MODEL_NS}}}{name}")
-
-
-def _spiff_field(node):
-    prefix = f"{{{CAMUNDA_MODEL_NS}}}"
-    result = SpiffEnumField() if node.get("type") == "enum" else SpiffField()
-    result.id, result.type = node.get("id"), node.get("type")
-    result.label, result.default_value = node.get("label"), node.get("defaultValue")
-    for child in node:
-        if child.tag == f"{prefix}value" and isinstance(result, SpiffEnumField):
-            result.add_option(child.get("id"), child.get("name"))
-        elif child.tag == f"{prefix}validation":
-            for constraint in child:
-                result.add_validation(constraint.get("name"), constraint.get("config"))
-    return result
-
-
-def _start_form(start_event) -> Form | None:
-    spiff_form = SpiffForm()
-    spiff_form.key = _camunda(start_event, "formKey") or ""
-    for node in start_event.iterfind(f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_MODEL_NS}}}formData/"
-                                     f"{{{CAMUNDA_MODEL_NS}}}formField"):
-        spiff_form.add_field(_spiff_field(node))
-    form, _problems = build_form(spiff_form)
-    return form
-
-
-def _none_start(process):
-    for event in process.iterfind(f"{{{BPMN_NS}}}startEvent"):
-        if not any(str(child.tag).endswith("EventDefinition") for child in event):
-            return event
-    return None
-
-
 def process_start(files: Mapping[str, str], process_id: str) -> ProcessStart:
     """Read the starter attributes of a process and the form of its none start event from its sources."""
     for name, text in files.items():
@@ -199,12 +161,12 @@ def process_start(files: Mapping[str, str], process_id: str) -> ProcessStart:
         process = next((p for p in root.iterfind(f"{{{BPMN_NS}}}process") if p.get("id") == process_id), None)
         if process is None:
             continue
-        event = _none_start(process)
+        event = none_start_event(process)
         return ProcessStart(
-            starter_groups=tuple(_split(_camunda(process, "candidateStarterGroups"))),
-            starter_users=tuple(_split(_camunda(process, "candidateStarterUsers"))),
-            listed=(_camunda(process, "isStartableInTasklist") or "true").strip().lower() != "false",
+            starter_groups=tuple(_split(camunda_attribute(process, "candidateStarterGroups"))),
+            starter_users=tuple(_split(camunda_attribute(process, "candidateStarterUsers"))),
+            listed=(camunda_attribute(process, "isStartableInTasklist") or "true").strip().lower() != "false",
             start_event=event.get("id") if event is not None else None,
-            form=_start_form(event) if event is not None else None,
+            form=start_form(event)[0] if event is not None else None,
         )
     return ProcessStart()

@@ -12,6 +12,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.bpmn.forms import build_form
 from engine.bpmn.parser import KimflowParser
+from engine.bpmn.start_form import none_start_event, start_form
 from engine.bpmn.translate import translate_bpmn, translate_dmn
 from engine.bpmn.validation_dmn import check_dmn
 from engine.bpmn.validation_expressions import check_expressions
@@ -124,6 +125,9 @@ def _build_specs(parser: KimflowParser, analysis: Analysis) -> None:
         analysis.process_ids.append(process_id)
         for each in (spec, *subprocesses.values()):
             _check_forms(each, process_parser.filename, analysis)
+        event = none_start_event(process_parser.node)
+        if event is not None:
+            _form_problems(start_form(event)[1], process_parser.filename, event.get("id"), analysis)
 
 
 def _check_forms(spec, filename: str | None, analysis: Analysis) -> None:
@@ -131,12 +135,15 @@ def _check_forms(spec, filename: str | None, analysis: Analysis) -> None:
         if not isinstance(task_spec, UserTask):
             continue
         _form, messages = build_form(task_spec.form)
-        element_id = task_spec.bpmn_id
-        line = analysis.lines.get((filename or "", element_id or "")) or None
-        for message in messages:
-            problem = Problem(message, file=filename, element_id=element_id, line=line)
-            if problem not in analysis.problems:
-                analysis.problems.append(problem)
+        _form_problems(messages, filename, task_spec.bpmn_id, analysis)
+
+
+def _form_problems(messages: list[str], filename: str | None, element_id: str | None, analysis: Analysis) -> None:
+    line = analysis.lines.get((filename or "", element_id or "")) or None
+    for message in messages:
+        problem = Problem(message, file=filename, element_id=element_id, line=line)
+        if problem not in analysis.problems:
+            analysis.problems.append(problem)
 
 
 def analyse_bundle(files: Mapping[str, bytes | str], *,

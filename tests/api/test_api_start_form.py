@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine.store.models import AuditEvent, ProcessInstance
+from engine.store.models import AuditEvent, DefinitionVersion, ProcessInstance
 from tests.api.conftest import SYSTEM
-from tests.web.test_start_process import START_PROCESSES
+from tests.web.test_start_process import START_PROCESSES, process_xml
 from workflows.cases import files as cases
 
 URL = "/api/v1/process-instances"
@@ -92,3 +92,14 @@ def test_a_starter_reads_the_start_form_as_json_schema_and_others_get_404(proces
     assert [choice["const"] for choice in form["properties"]["municipality"]["oneOf"]] == ["neuss", "kaarst"]
     foreigners = token_for("fachverfahren-abh", units=("abh_neuss",), verbs=["start"])
     assert client.get("/api/v1/process-definitions/key/hilfe_antrag/start-form", headers=foreigners).status_code == 404
+
+
+def test_a_start_form_with_an_unsupported_field_is_refused_at_deploy(client, token_for, services):
+    headers = token_for("designer-tool", verbs=["deploy"])
+    bad = process_xml("zuschuss", "Zuschuss", "sozialamt", form='<camunda:formField id="betrag" type="decimal" />')
+    answer = client.post("/api/v1/process-definitions", headers=headers, json={"files": {"zuschuss.bpmn": bad}})
+    assert answer.status_code == 422
+    [error] = answer.get_json()["errors"]
+    assert "[start]" in error["messages"][0] and "Feldtyp »decimal«" in error["messages"][0]
+    with services.db.reading() as session:
+        assert session.scalar(select(DefinitionVersion.id).where(DefinitionVersion.process_id == "zuschuss")) is None

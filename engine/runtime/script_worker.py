@@ -88,7 +88,8 @@ class _Worker:
 
     def __init__(self, limits: WorkerLimits, preload: Sequence[str]):
         env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
-        args = [str(limits.memory_mb), str(limits.cpu_seconds), str(limits.cpu_lifetime), *preload]
+        lifetime = max(limits.cpu_lifetime, 10 * limits.cpu_seconds)
+        args = [str(limits.memory_mb), str(limits.cpu_seconds), str(lifetime), *preload]
         self.limits = limits
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and bootstrap, no shell
             [sys.executable, "-I", "-c", _BOOTSTRAP, str(_ROOT), *args], stdin=subprocess.PIPE,
@@ -172,6 +173,7 @@ class WorkerPool:
         self._slots = threading.BoundedSemaphore(self.limits.workers)
         self._lock = threading.Lock()
         self._pid = os.getpid()
+        self._closed = False
         self.started = 0  # worker processes started so far (for tests and monitoring)
         _POOLS.add(self)
 
@@ -187,9 +189,9 @@ class WorkerPool:
         return self._ask({"op": "probe", "name": name, "payload": payload or {}}, {}, 0.0)
 
     def close(self) -> None:
-        """End every idle worker (busy ones end when their script does and are not reused)."""
+        """End every idle worker (busy ones end when their script does); a later script starts new ones."""
         with self._lock:
-            idle, self._idle = self._idle, []
+            idle, self._idle, self._closed = self._idle, [], True
         for worker in idle:
             worker.close()
 
@@ -223,11 +225,12 @@ class WorkerPool:
         except BaseException:
             worker.close()
             raise
-        if reply.get("retire"):
-            worker.close()
-        else:
-            with self._lock:
+        with self._lock:
+            keep = not reply.get("retire") and not self._closed
+            if keep:
                 self._idle.append(worker)
+        if not keep:
+            worker.close()
         if "error" in reply:
             raise wire.rebuild_error(reply["error"])
         return wire.restore(reply.get("data"))
@@ -236,6 +239,7 @@ class WorkerPool:
         with self._lock:
             if self._pid != os.getpid():  # forked: the workers' pipes belong to the parent process
                 self._idle, self._pid = [], os.getpid()
+            self._closed = False
             while self._idle:
                 worker = self._idle.pop()
                 if worker.process.poll() is None:
@@ -267,9 +271,10 @@ class _Conversation:
         if function is None:
             return {"raise": {"type": "NameError", "message": f"name {name!r} is not defined"}}
         try:
-            args = wire.restore(request.get("args") or [])
-            kwargs = wire.restore(request.get("kwargs") or {})
-            value = function(*args, **dict(kwargs))
+            args, kwargs = wire.restore(request.get("args") or []), wire.restore(request.get("kwargs") or {})
+            if not isinstance(args, list) or not isinstance(kwargs, dict):
+                raise TypeError(f"{name}: ungültiger Aufruf")
+            value = function(*args, **kwargs)
             wire.encode({"value": value})
         except wire.UnsendableValue:
             return {"raise": {"type": "TypeError",

@@ -34,13 +34,13 @@ def test_sozialamt_completes_the_task_and_the_jobcenter_finds_the_follow_up(live
     page.screenshot(path=str(artifacts / "inbox.png"), full_page=True)
 
     page.get_by_role("link", name="AsylbLG zum Monatsende einstellen").click()
-    page.get_by_role("button", name="Erledigen").click()
+    page.get_by_role("button", name="Erledigen", exact=True).click()
     assert page.locator("#f-last_payment_date-error").inner_text() == "Pflichtfeld"
     assert "Bitte korrigieren Sie die markierten Felder" in page.locator("#error-summary").inner_text()
     page.locator("#f-last_payment_date").fill("2026-03-31")
     page.get_by_label("Überleitung an Jobcenter / SGB XII übersandt").check()
-    page.get_by_role("button", name="Erledigen").click()
-    page.wait_for_url(re.compile(r".*/aufgaben$"))
+    page.get_by_role("button", name="Erledigen", exact=True).click()
+    page.wait_for_url(re.compile(r".*/aufgaben/meine$"))  # back to the view the task was opened from
     assert "ist erledigt" in page.locator(".flashes").inner_text()
     sign_out(page)
 

@@ -101,3 +101,13 @@ def test_an_amount_is_shown_back_in_german_notation_and_typed_text_stays_as_type
         [typed] = rendered_fields(form, {}, submitted=submitted_values(form, {"betrag": "1.234,5x"}))
     assert stored.text == "1.234,50" and stored.decimal
     assert typed.text == "1.234,5x"
+
+
+def test_an_autosave_after_the_idle_timeout_is_sent_to_sign_in_not_saved(scene, login, services):
+    client = login("s.sozial")
+    with client.session_transaction() as session:
+        session["seen"] = 0  # idle since 1970: the session has expired
+    response = client.post(f"/aufgabe/{scene.sozialamt_task}", headers=AUTOSAVE,
+                           data={"last_payment_date": "2026-03-31", "aktion": "entwurf"})
+    assert response.status_code == 302 and response.location.startswith("/login")
+    assert services.engine.task(scene.sozialamt_task).draft is None

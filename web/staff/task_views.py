@@ -15,7 +15,6 @@ from engine import (
     HumanTask,
     KimflowError,
     NotFound,
-    PermissionDenied,
     ProcessInstance,
     TaskAlreadyCompleted,
     audit,
@@ -117,7 +116,7 @@ def task_dates(task_id: str):
             services().engine.set_task_dates(task_id, actor=current_actor(), due=due, follow_up=follow_up)
         except FormErrors:
             errors["wiedervorlage_am"] = _("Die Wiedervorlage darf nicht in der Vergangenheit liegen.")
-        except (PermissionDenied, KimflowError) as err:
+        except KimflowError as err:  # not the user's own task, or no longer open
             flash(str(err), "error")
             return redirect(url_for("staff.task", task_id=task_id))
     if errors:

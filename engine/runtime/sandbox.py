@@ -43,7 +43,7 @@ from engine.bpmn.script_policy import (
     check_tree,
     oversize,
 )
-from engine.runtime.script_worker import WorkerPool, shared_pool
+from engine.runtime.script_worker import WorkerLimits, WorkerPool, shared_pool
 from engine.runtime.script_worker_wire import ScriptFunctionError, ScriptTimeout
 
 __all__ = ["SandboxViolation", "SandboxedScriptEngine", "ScriptFunctionError", "ScriptTimeout", "check_script"]
@@ -251,6 +251,8 @@ class SandboxEnvironment(TaskDataEnvironment):
         super().__init__({name: _shielded(name, fn) for name, fn in functions.items()})
         self.time_limit = time_limit
         self._workers = workers
+        if workers is None:
+            WorkerLimits.from_env()  # a misconfigured limit stops the app at start, not every script later
 
     @property
     def workers(self) -> WorkerPool:

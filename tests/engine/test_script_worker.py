@@ -173,3 +173,9 @@ def test_limits_come_from_the_environment_and_bad_values_are_refused():
     assert (limits.memory_mb, limits.cpu_seconds, limits.workers, limits.timeout_seconds) == (256, 3, 4, 7.5)
     with pytest.raises(ValueError, match="KIMFLOW_SCRIPT_MEMORY_MB"):
         WorkerLimits.from_env({"KIMFLOW_SCRIPT_MEMORY_MB": "viel"})
+
+
+def test_a_misconfigured_limit_stops_the_script_engine_from_starting(monkeypatch):
+    monkeypatch.setenv("KIMFLOW_SCRIPT_CPU_SECONDS", "0")
+    with pytest.raises(ValueError, match="KIMFLOW_SCRIPT_CPU_SECONDS muss mindestens 1 sein"):
+        SandboxedScriptEngine()

@@ -104,3 +104,22 @@ def test_only_administrators_see_the_mapping(app, make_user, login):
 
 def test_deleting_a_mapping_that_is_gone_answers_404(app, make_user, login):
     assert _admin(login, make_user).post("/verwaltung/anmeldedienst/987654/loeschen").status_code == 404
+
+
+def test_the_command_line_maps_the_first_administrators_group(app, engine, capsys, services):
+    from engine.cli import Plugin, build_parser
+    from web.auth import commands
+
+    def run(*argv: str) -> tuple[int, str]:
+        args = build_parser(Plugin(commands=[commands.register])).parse_args(["sso-mapping", *argv])
+        code = args.func(args, engine)
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    code, out = run("add", "kimflow-admins", "--role", "admin")
+    assert code == 0 and '"group": "kimflow-admins", "role": "admin"' in out
+    assert run("add", "kimflow-admins", "--role", "kaiser")[0] == 2
+    with services.db.reading() as session:
+        mapping_id = session.scalar(select(GroupMapping.id))
+    assert run("remove", "--id", str(mapping_id)) == (0, "")
+    assert run("list") == (0, "")

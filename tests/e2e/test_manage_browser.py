@@ -75,3 +75,59 @@ def test_the_steering_report_shows_tables_with_charts_and_suppressed_cells(serve
     page.emulate_media(media="print")
     assert not page.locator("form.filters").is_visible()
     page.screenshot(path=str(ARTIFACTS / "manage_report_print.png"), full_page=True)
+
+
+@pytest.fixture
+def failed(live_app):
+    """Serve the app with a manager, an admin and an instance whose script divided by zero."""
+    from tests.engine.test_incidents import script_process
+
+    app, base = live_app
+    services = app.extensions["kimflow"]
+    with services.db.unit_of_work() as session:
+        org.create_user(session, "m.manager", "Maria Manager", PASSWORD, actor="test", role="manager")
+        org.create_user(session, "a.admin", "Anton Admin", PASSWORD, actor="test", role="admin")
+    services.engine.deploy({"calc.bpmn": script_process()}, actor=SYSTEM)
+    instance_id = services.engine.start("calc", actor=SYSTEM, business_key="AZ-77")
+    with services.db.reading() as session:
+        [task] = queries.open_tasks(session, instance_id=instance_id)
+    services.engine.complete(task.id, actor=SYSTEM, data={"divisor": 0})
+    return base, services, instance_id
+
+
+def _open_incident(page, base: str, username: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(base + "/manage/incidents")
+    page.click("#incident-table a:has-text('durch null geteilt')")
+    page.wait_for_selector("#incident-message")
+
+
+def test_a_retry_that_fails_again_is_shown_as_failed_on_the_incident_screen(failed, page):
+    base, services, instance_id = failed
+    _open_incident(page, base, "m.manager")
+    assert "ZeroDivisionError" not in page.inner_text("main")
+    assert page.locator("#incident-skip").count() == 0  # skipping is for administrators
+    page.fill("#incident-retry input[name=reason]", "noch einmal versuchen")
+    page.click("#incident-retry button[type=submit]")
+    flash = page.wait_for_selector(".flash-error")
+    assert "wieder fehlgeschlagen" in flash.inner_text() and "durch null geteilt" in flash.inner_text()
+    assert page.locator(".flash-success").count() == 0
+    assert page.inner_text("#incident-state") == "offen"
+    assert services.engine.show(instance_id).status == "error"
+
+
+def test_an_admin_skips_the_failing_step_with_a_reason_and_the_instance_runs_on(failed, page):
+    base, services, instance_id = failed
+    _open_incident(page, base, "a.admin")
+    assert "divisor" in page.inner_text("#incident-data")
+    page.select_option("#incident-skip select[name=reason_code]", "done_elsewhere")
+    page.fill("#incident-skip input[name=reason]", "per Hand berechnet")
+    page.click("#incident-skip button[type=submit]")
+    flash = page.wait_for_selector(".flash-success")
+    assert flash.inner_text() == "Schritt übersprungen: der Vorgang läuft wieder."
+    assert page.inner_text("#incident-state").startswith("behoben am")
+    assert services.engine.show(instance_id).status == "running"

@@ -76,6 +76,10 @@ def test_a_retry_from_the_incident_screen_that_fails_again_is_shown_as_failed(ma
     assert "wieder fehlgeschlagen" in html and "durch null geteilt" in html
     assert "läuft wieder" not in html and "Aktion ausgeführt" not in html
     assert services.engine.show(instance_id).status == "error"
+    with services.db.reading() as session:
+        newest = session.scalars(select(Incident.id).where(Incident.resolved_at.is_(None))).one()
+    assert page.request.path.endswith(f"/incidents/{newest}")
+    assert '<strong id="incident-state">offen</strong>' in html
 
 
 def test_a_manager_retries_with_a_corrected_value_from_the_incident_screen(make_user, login, failed, services):

@@ -57,27 +57,29 @@ def _typed(text: str) -> object:
     return value if isinstance(value, int | float | bool) else text
 
 
-def report_outcome(instance_id: int, status: str, done: str) -> None:
-    """Flash what really happened after a retry or skip: running again, ended, or failed again and why."""
+def report_outcome(instance_id: int, status: str, done: str) -> int | None:
+    """Flash what really happened after a retry or skip; return the new incident's id when it failed again."""
     if status == "error":
         with services().db.reading() as session:
             detail = monitoring.instance_detail(session, instance_id)
         flash(_("%(done)s, aber der Vorgang ist wieder fehlgeschlagen: %(error)s", done=done,
                 error=in_words(detail.error_message)), "error")
+        return max((i.id for i in detail.incidents if i.resolved_at is None), default=None)
     elif status == "running":
         flash(_("%(done)s: der Vorgang läuft wieder.", done=done), "success")
     elif status == "completed":
         flash(_("%(done)s: der Vorgang ist damit beendet.", done=done), "success")
     else:
         flash(_("%(done)s: der Vorgang hat jetzt den Stand „%(status)s“.", done=done, status=status), "success")
+    return None
 
 
-def retry_with(instance_id: int, reason: str) -> None:
-    """Retry, with a corrected value when the form carries one, and report the outcome truthfully."""
+def retry_with(instance_id: int, reason: str) -> int | None:
+    """Retry, with a corrected value when the form carries one; report the outcome, return a new incident's id."""
     field = request.form.get("field", "").strip()
     data = {field: _typed(request.form.get("value", ""))} if field else None
     status = services().engine.retry(instance_id, actor=current_actor(), data=data, reason=reason)
-    report_outcome(instance_id, status, _("Erneut ausgeführt"))
+    return report_outcome(instance_id, status, _("Erneut ausgeführt"))
 
 
 @bp.post("/instances/<int:instance_id>/incidents/<int:incident_id>/retry")
@@ -90,7 +92,7 @@ def incident_retry(instance_id: int, incident_id: int):
         flash(_("Bitte eine Begründung angeben; sie wird protokolliert."), "error")
     else:
         try:
-            retry_with(instance_id, reason)
+            incident_id = retry_with(instance_id, reason) or incident_id
         except KimflowError as err:
             flash(str(err) or _("Aktion nicht möglich."), "error")
     return redirect(url_for("manage.incident", instance_id=instance_id, incident_id=incident_id))
@@ -111,5 +113,5 @@ def incident_skip(instance_id: int, incident_id: int):
     except KimflowError as err:
         flash(str(err) or _("Aktion nicht möglich."), "error")
     else:
-        report_outcome(instance_id, status, _("Schritt übersprungen"))
+        incident_id = report_outcome(instance_id, status, _("Schritt übersprungen")) or incident_id
     return redirect(url_for("manage.incident", instance_id=instance_id, incident_id=incident_id))

@@ -89,3 +89,17 @@ def test_an_admin_opening_an_incident_with_its_data_is_audited_without_the_data(
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "incident_viewed")).all()
     assert (event.actor, event.instance_id, event.details["data_shown"]) == ("root", instance_id, True)
     assert "Haddad" not in json.dumps(event.details)
+
+
+def test_listing_instances_on_the_page_and_over_the_api_is_audited_without_the_search_text(make_user, login, client,
+                                                                                         services, instance_id):
+    login(make_user("chefin", "manager")).get(f"/manage/instances?q={NAME}")
+    with services.db.unit_of_work() as session:
+        account = service_accounts.create_account(session, "statistik", units=[], verbs=["manage"], actor="test")
+        token = service_accounts.issue_token(session, account.id, actor="test", days=1)
+    client.get(f"/api/v1/process-instances?search={NAME}", headers={"Authorization": f"Bearer {token}"})
+    with services.db.reading() as session:
+        listed = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "instance_list_viewed")
+                                      .order_by(AuditEvent.id)))
+    assert [(e.actor.split(":")[-1], e.details["searched"]) for e in listed] == [("chefin", True), ("statistik", True)]
+    assert not any(NAME in json.dumps(e.details) for e in listed)

@@ -85,8 +85,10 @@ def list_instances(query: dict):
     flt = monitoring.InstanceFilter(process_id=query.get("key"), version=query.get("version"),
                                     status=query.get("status"), area=query.get("area"), unit=query.get("unit"),
                                     overdue=query["overdue"], search=query.get("search"))
-    with services().db.reading() as session:
+    with services().db.unit_of_work() as session:
         result = monitoring.instance_list(session, flt, limit=query["limit"], offset=query["offset"])
+        audit.record(session, caller().actor.name, "instance_list_viewed", results=len(result.items),
+                     searched=bool(query.get("search")), via="api")
     return page([_out(r) for r in result.items], result.total, query, result.total_capped)
 
 

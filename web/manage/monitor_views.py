@@ -57,6 +57,8 @@ def instances():
     with services().db.reading() as session:
         page = monitoring.instance_list(session, _filter(), limit=50, offset=(page_no - 1) * 50)
         options = monitoring.filter_options(session)
+    # Business keys may name people: the listing is a read of instance data (counts only; the search may be a name).
+    record("instance_list_viewed", results=len(page.items), searched=bool(request.args.get("q")))
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("manage/instances.html", page=page, page_no=page_no, options=options,
                            statuses=STATUSES, args=args)

@@ -6,6 +6,8 @@ Conditions stay in the app process because a diagram evaluates many of them; scr
 warm worker (JSON both ways), so their cost is dominated by the round trip. Rows:
 - condition: `SandboxedScriptEngine.environment.evaluate` of a two-clause condition (compiled once, cached).
 - script task (worker): `environment.execute` of a three-line script on 20 variables, through the pool.
+- script task in-process (for comparison): the same script compiled and run in this process, as before
+  the worker existed (no data copy, no round trip).
 - script task, one function call: the same plus one registered function called back in the parent.
 - worker start: a fresh pool's first script (process start, imports, lock-down), a few samples.
 Targets: condition median <= 0.05 ms; script task median <= 2 ms.
@@ -21,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.timing import Stats, measure  # noqa: E402
-from engine.runtime.sandbox import SandboxedScriptEngine  # noqa: E402
+from engine.runtime.sandbox import SandboxedScriptEngine, compile_sandboxed, run_sandboxed  # noqa: E402
 from engine.runtime.script_worker import WorkerLimits, WorkerPool  # noqa: E402
 
 CONDITION = "age >= 18 and status == 'anerkannt'"
@@ -52,6 +54,9 @@ def run(runs: int) -> dict[str, Stats]:
                                     warmup=100)
         rows["script task (worker)"] = measure((lambda: environment.execute(SCRIPT, dict(data))
                                                 for _ in range(runs)), warmup=20)
+        code = compile_sandboxed(SCRIPT, "exec")
+        rows["script task in-process (comparison)"] = measure(
+            (lambda: run_sandboxed(code, dict(data), 1.0) for _ in range(runs)), warmup=20)
         rows["script task, one function call"] = measure(
             (lambda: environment.execute(SCRIPT_WITH_CALL, dict(data)) for _ in range(runs)), warmup=20)
     finally:

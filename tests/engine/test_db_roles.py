@@ -132,3 +132,12 @@ def test_init_db_on_sqlite_sets_up_no_role(db, database_url, capsys):
         pytest.skip("prüft das Verhalten auf SQLite")
     code, result = init_db(database_url, capsys)
     assert code == 0 and "app_role" not in result
+
+
+def test_the_worker_runs_its_periodic_work_as_the_app_role(app_role, database_url, capsys):
+    init_db(database_url, capsys, "--app-role", app_role)
+    app_url = make_url(database_url).set(username=app_role, password=PASSWORD).render_as_string(hide_password=False)
+    code = run(["--db", app_url, "worker", "--once"], Plugin(extensions=build_extensions))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "anonymised" in json.loads(out.out.strip().splitlines()[-1])

@@ -192,3 +192,11 @@ def test_a_process_naming_no_starters_is_open_to_every_clerk_as_before(cases, lo
     assert "Allgemeiner Vorgang" in client.get("/vorgaenge/starten").data.decode()
     assert client.post("/vorgaenge/starten/offen", data={}).status_code == 302
     assert len(_instances(services, "offen")) == 1
+
+
+def test_the_start_page_speaks_english_after_switching(cases, login):
+    client = login("s.neuss")
+    client.post("/sprache", data={"lang": "en", "next": "/vorgaenge/starten"})
+    html = client.get("/vorgaenge/starten").data.decode()
+    assert "Start a process" in html and "You may start these processes" in html
+    assert "Vorgang starten" not in html

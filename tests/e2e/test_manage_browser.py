@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,69 @@ def test_an_admin_skips_the_failing_step_with_a_reason_and_the_instance_runs_on(
     assert flash.inner_text() == "Schritt übersprungen: der Vorgang läuft wieder."
     assert page.inner_text("#incident-state").startswith("behoben am")
     assert services.engine.show(instance_id).status == "running"
+
+
+@pytest.fixture
+def busy(live_app, scene):
+    """The scene's district and benefit transfer, plus overdue follow-ups, a finished instance and an incident."""
+    from sqlalchemy import select
+
+    from engine.store.models import HumanTask
+    from tests.bpmn_builder import build, user
+    from tests.engine.test_incidents import script_process
+
+    app, base = live_app
+    services = app.extensions["kimflow"]
+    with services.db.unit_of_work() as session:
+        org.create_user(session, "m.chefin", "Marta Chefin", PASSWORD, actor="test", role="manager")
+    late = build("late", [("start", "s"), user("follow", "Nachfassen", dueDate="2020-01-06T09:00:00Z"), ("end", "e")],
+                 [("s", "follow"), ("follow", "e")])
+    quick = build("quick", [("start", "s"), ("end", "e")], [("s", "e")])
+    services.engine.deploy({"late.bpmn": late, "quick.bpmn": quick, "calc.bpmn": script_process()}, actor=SYSTEM)
+    for _ in range(2):
+        services.engine.start("late", actor=SYSTEM)
+    services.engine.start("quick", actor=SYSTEM)
+    failing = services.engine.start("calc", actor=SYSTEM)
+    with services.db.reading() as session:
+        task = session.scalars(select(HumanTask).where(HumanTask.instance_id == failing)).one()
+    services.engine.complete(task.id, actor=SYSTEM, data={"divisor": 0})
+    return base, services
+
+
+def test_the_managers_start_page_figures_match_the_database_and_link_to_the_filtered_list(busy, page):
+    from sqlalchemy import func, select
+
+    from engine.store.models import HumanTask, Incident, ProcessInstance
+
+    base, services = busy
+    now = dt.datetime.now(dt.UTC)
+    with services.db.reading() as session:
+        open_work = HumanTask.status.in_(("open", "claimed"))
+        expected = {
+            "open": session.scalar(select(func.count()).select_from(HumanTask).where(open_work)),
+            "overdue": session.scalar(select(func.count()).select_from(HumanTask)
+                                      .where(open_work, HumanTask.due_at < now)),
+            "incidents": session.scalar(select(func.count()).select_from(Incident)
+                                        .where(Incident.resolved_at.is_(None))),
+        }
+        late_instances = session.scalar(select(func.count(func.distinct(HumanTask.instance_id)))
+                                        .where(open_work, HumanTask.due_at < now))
+        completed = session.scalar(select(func.count()).select_from(ProcessInstance).where(
+            ProcessInstance.status == "completed", ProcessInstance.ended_at >= now - dt.timedelta(days=29)))
+    assert expected["overdue"] == 2 and expected["incidents"] == 1 and completed >= 1
+
+    page.goto(base + "/login")
+    page.fill("input[name=username]", "m.chefin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/manage/$"))
+    page.wait_for_selector("#throughput-chart[data-ready=true]")
+    assert {name: int(page.inner_text(f"#fig-{name}")) for name in expected} == expected
+    per_row = [int(text) for text in page.locator("#open-work tbody tr td:nth-child(3)").all_inner_texts()]
+    assert sum(per_row) == expected["open"]
+    assert f"({completed} in 30 Tagen)" in page.inner_text("main")
+    assert "Nachfassen" in page.inner_text("#oldest-overdue")
+
+    page.click("#fig-overdue")
+    page.wait_for_url(re.compile(r"/manage/instances\?overdue=1"))
+    assert f"{late_instances} Vorgänge" in page.inner_text("main")

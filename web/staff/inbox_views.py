@@ -191,6 +191,9 @@ def delegate(task_id: str):
     target = request.form.get("an", "").strip()
     reason = request.form.get("grund", "").strip()[:300]
     engine, actor = services().engine, current_actor()
+    from web.staff.task_views import visible_task  # here: task_views imports this module
+
+    visible_task(task_id)  # a task the user may not see is a 404 (audited) before the form is judged
 
     def act():
         if not reason:

@@ -4,8 +4,9 @@ A host is a network namespace joined to this one by a veth pair when `ip netns` 
 load reaches each app server over its own link as it would reach another machine; the processes in it reach
 PostgreSQL through its Unix socket, the one way into the database server that needs no change to its
 configuration (it listens on 127.0.0.1 only). Without `ip netns` (not root, no `ip`, no Unix socket) every host
-is a set of processes on the loopback interface. Every process runs in a session of its own, so killing a host's
-app server kills gunicorn's master and its workers together, as a crash of that machine would.
+is a set of processes on the loopback interface (KIMFLOW_SCALE_LOOPBACK=1 asks for that). Every process runs
+in a session of its own, so killing a host's app server kills gunicorn's master and its workers together, as a
+crash of that machine would.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class Cluster:
     # --- hosts --------------------------------------------------------------------------------------------
     def make_hosts(self, count: int) -> list[Host]:
         """Make `count` hosts: network namespaces if possible, else loopback (self.mode says which)."""
-        if _can_use_namespaces(self.server_url):
+        if _can_use_namespaces(self.server_url) and not os.environ.get("KIMFLOW_SCALE_LOOPBACK"):
             try:
                 self.hosts = [self._namespace_host(i) for i in range(count)]
                 self.mode = "netns"

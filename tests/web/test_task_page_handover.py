@@ -125,3 +125,15 @@ def test_dates_are_set_only_on_own_tasks(scene, login, services):
     assert _task(services, scene.sozialamt_task).due_at.year != 2030
     assert login("k.kaarst").post(f"/aufgabe/{scene.sozialamt_task}/termine",
                                   data={"faellig_am": "2030-01-01"}).status_code == 404
+
+
+def test_refusals_and_the_new_controls_speak_english_after_switching(scene, login):
+    client = login("s.sozial")
+    client.post("/sprache", data={"lang": "en", "next": "/aufgaben"})
+    html = client.get(f"/aufgabe/{scene.sozialamt_task}").data.decode()
+    assert "Hand on to" in html and "Complete and next" in html and "Weitergeben an" not in html
+    _hand_on(client, scene.sozialamt_task, "einheit:jobcenter_rkn")
+    client.post(f"/aufgabe/{scene.sozialamt_task}/termine", data={"faellig_am": "2030-01-01"})
+    html = client.get("/aufgaben/meine").data.decode()
+    assert "Tasks can only be handed on to a unit of the same office." in html
+    assert "You set due and follow-up dates on your own tasks" in html

@@ -188,18 +188,21 @@ def unclaim(task_id: str):
 @roles_required(*STAFF)
 def delegate(task_id: str):
     """Hand a task to a colleague, a deputy or another unit of the same office, with a reason."""
+    from web.staff.task_views import visible_task  # here: task_views imports this module
+
+    human = visible_task(task_id)  # a task the user may not see is a 404 (audited) before the form is judged
     target = request.form.get("an", "").strip()
     reason = request.form.get("grund", "").strip()[:300]
     engine, actor = services().engine, current_actor()
-    from web.staff.task_views import visible_task  # here: task_views imports this module
-
-    visible_task(task_id)  # a task the user may not see is a 404 (audited) before the form is judged
 
     def act():
         if not reason:
             raise PermissionDenied(_("Bitte geben Sie einen Grund für die Weitergabe an."))
         if target.startswith(UNIT_PREFIX):
             unit = _unit(target.removeprefix(UNIT_PREFIX))
+            if unit.office != human.office:  # the engine refuses it too; this says it in the user's language
+                raise PermissionDenied(_("Aufgaben können nur an eine Einheit derselben Behörde weitergegeben "
+                                         "werden."))
             engine.delegate_to_unit(task_id, actor=actor, unit=unit.code, office=unit.office, reason=reason)
         else:
             engine.delegate(task_id, actor=actor, to=_person(target), reason=reason)

@@ -108,12 +108,16 @@ def _save_draft(task_id: str, submitted: dict[str, str]):
 @roles_required(*STAFF)
 def task_dates(task_id: str):
     """Set the due and follow-up dates (Wiedervorlage) of one's own task."""
-    visible_task(task_id)
+    human, actor = visible_task(task_id), current_actor()
+    if human.claimed_by != actor.name and not actor.is_admin:
+        flash(_("Fälligkeit und Wiedervorlage setzen Sie an Ihren eigenen Aufgaben: bitte übernehmen Sie die "
+                "Aufgabe zuerst."), "error")
+        return redirect(url_for("staff.task", task_id=task_id))
     errors: dict[str, str] = {}
     due, follow_up = _form_date("faellig_am", errors), _form_date("wiedervorlage_am", errors)
     if not errors:
         try:
-            services().engine.set_task_dates(task_id, actor=current_actor(), due=due, follow_up=follow_up)
+            services().engine.set_task_dates(task_id, actor=actor, due=due, follow_up=follow_up)
         except FormErrors:
             errors["wiedervorlage_am"] = _("Die Wiedervorlage darf nicht in der Vergangenheit liegen.")
         except KimflowError as err:  # not the user's own task, or no longer open

@@ -113,3 +113,22 @@ def test_designer_edits_a_new_decision_table_and_sees_a_version_diff_on_the_diag
     page.wait_for_selector("#diff-canvas[data-ready=true]")
     assert page.locator('.djs-element.kf-changed[data-element-id="decide"]').count() == 1
     page.screenshot(path=str(ARTIFACTS / "designer-version-diff.png"), full_page=True)
+
+
+def test_the_editor_its_panel_and_its_messages_speak_english_in_english_mode(server, page):
+    base, _services = server
+    _sign_in(page, base)
+    page.goto(base + "/designer/process/antrag/")
+    page.click("form.language-switch button[value=en]")
+    page.wait_for_selector("#designer[data-ready=true]")
+    page.click('.djs-element[data-element-id="decide"]')
+    panel = page.inner_text("#panel")
+    assert "Form fields" in panel and "Add form field" in panel and "Formularfelder" not in panel
+    page.fill("#prop-dueDate", "3 Tage")
+    page.press("#prop-dueDate", "Tab")
+    assert "is not a valid date" in page.inner_text("#prop-dueDate-problem")
+    page.fill("#prop-dueDate", "P3D")
+    page.press("#prop-dueDate", "Tab")
+    page.click("#btn-save")
+    page.locator("#message", has_text=re.compile(r"^Saved\.$")).wait_for()
+    assert page.inner_text("#draft-state").startswith("Draft revision 1, saved by")

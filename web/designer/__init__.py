@@ -17,5 +17,7 @@ def _designer_csp(response):
 
 
 from web.designer import api, views, wording  # noqa: E402,F401  (views register on bp)
+from web.designer.js_texts import designer_texts  # noqa: E402
 
 wording.register(bp)
+bp.add_app_template_global(designer_texts, "designer_texts")

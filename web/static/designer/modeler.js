@@ -2,6 +2,7 @@
 (function () {
   "use strict";
 
+  var T = window.kfText || function (text) { return text; };
   var root = document.getElementById("designer");
   if (!root) { return; }
   var kind = root.dataset.kind;
@@ -89,15 +90,16 @@
     if (!problems.length) {
       var ok = document.createElement("li");
       ok.className = "ok";
-      ok.textContent = "Keine Fehler und keine Hinweise.";
+      ok.textContent = T("Keine Fehler und keine Hinweise.");
       list.appendChild(ok);
     }
     problems.forEach(function (p) {
       var item = document.createElement("li");
       item.className = "problem-" + p.severity;
       item.dataset.elementId = p.element_id || "";
-      var label = p.severity === "error" ? "Fehler" : "Hinweis";
-      item.textContent = label + (p.element_id ? " an »" + p.element_id + "«" : "") + (p.line ? " (Zeile " + p.line + ")" : "") + ": " + p.message;
+      var label = p.severity === "error" ? T("Fehler") : T("Hinweis");
+      item.textContent = label + (p.element_id ? " " + T("an »{id}«", { id: p.element_id }) : "") +
+        (p.line ? " " + T("(Zeile {line})", { line: p.line }) : "") + ": " + p.message;
       if (p.element_id && kind === "process") {
         item.tabIndex = 0;
         item.addEventListener("click", function () { select(p.element_id); });
@@ -132,14 +134,15 @@
         say(result.data.error, "error");
         return false;
       }
-      if (result.status !== 200) { say(result.data.error || "Speichern fehlgeschlagen.", "error"); return false; }
+      if (result.status !== 200) { say(result.data.error || T("Speichern fehlgeschlagen."), "error"); return false; }
       state.revision = result.data.draft.revision;
       state.dirty = false;
       state.conflictRevision = null;
       document.getElementById("btn-overwrite").hidden = true;
-      setDraftState("Entwurf Stand " + state.revision + ", gespeichert von " + result.data.draft.updated_by);
+      setDraftState(T("Entwurf Stand {revision}, gespeichert von {user}",
+        { revision: state.revision, user: result.data.draft.updated_by }));
       var errors = showProblems(result.data.problems);
-      say(errors ? "Gespeichert. Der Entwurf hat " + errors + " Fehler (im Diagramm markiert)." : "Gespeichert.",
+      say(errors ? T("Gespeichert. Der Entwurf hat {n} Fehler (im Diagramm markiert).", { n: errors }) : T("Gespeichert."),
         errors ? "warning" : "success");
       return true;
     });
@@ -149,7 +152,7 @@
     return currentXml().then(function (xml) { return post("pruefen", { xml: xml, file_name: state.fileName }); })
       .then(function (result) {
         var errors = showProblems(result.data.problems || []);
-        say(errors ? errors + " Fehler gefunden." : "Keine Fehler gefunden.", errors ? "warning" : "success");
+        say(errors ? T("{n} Fehler gefunden.", { n: errors }) : T("Keine Fehler gefunden."), errors ? "warning" : "success");
       });
   }
 
@@ -159,7 +162,7 @@
       if (!saved) { return; }
       return post("bereitstellen", {}).then(function (result) {
         if (result.status === 409 && result.data.needs_confirmation) {
-          if (!window.confirm(result.data.message)) { say("Nicht bereitgestellt.", "info"); return null; }
+          if (!window.confirm(result.data.message)) { say(T("Nicht bereitgestellt."), "info"); return null; }
           return post("bereitstellen", { confirmed: true });
         }
         return result;
@@ -171,11 +174,12 @@
           return;
         }
         if (result.status !== 200) { say(result.data.error, "error"); return; }
-        var versions = result.data.deployed.map(function (d) { return d.process_id + " Version " + d.version; });
+        var versions = result.data.deployed.map(function (d) {
+          return T("{process} Version {version}", { process: d.process_id, version: d.version }); });
         state.revision = null;
         state.base = result.data.deployed.length ? result.data.deployed[0].version : state.base;
-        setDraftState("Bereitgestellte Version " + state.base + " (noch kein Entwurf)");
-        say("Bereitgestellt: " + versions.join(", ") + "." + (result.data.running ? " " + result.data.message : ""),
+        setDraftState(T("Bereitgestellte Version {version} (noch kein Entwurf)", { version: state.base }));
+        say(T("Bereitgestellt: {versions}.", { versions: versions.join(", ") }) + (result.data.running ? " " + result.data.message : ""),
             "success");
         showMigrationLink(result.data.migration_url);
       });
@@ -205,7 +209,7 @@
     if (!file) { return; }
     file.text().then(function (xml) { return load(xml); }).then(function () {
       state.dirty = true;
-      say("Datei »" + file.name + "« geladen; zum Übernehmen speichern.", "info");
+      say(T("Datei »{name}« geladen; zum Übernehmen speichern.", { name: file.name }), "info");
     });
   }
 
@@ -235,7 +239,7 @@
 
   function parseJson(id) {
     try { return JSON.parse(document.getElementById(id).value || "{}"); } catch (err) {
-      say("Die Eingaben sind kein gültiges JSON: " + err.message, "error");
+      say(T("Die Eingaben sind kein gültiges JSON: {error}", { error: err.message }), "error");
       return null;
     }
   }
@@ -249,10 +253,11 @@
       var run = result.data;
       markPath(run.path.map(function (s) { return s.element_id; }));
       var lines = run.path.map(function (s) { return s.name + " (" + s.element_id + ")" + (s.note ? " – " + s.note : ""); });
-      lines.push(run.completed ? "Beendet bei: " + run.end_events.join(", ") : "Wartet an: " + (run.waiting_at.join(", ") || "–"));
-      lines.push("Daten: " + JSON.stringify(run.data));
-      run.errors.forEach(function (e) { lines.push("Fehler: " + e.message); });
-      runResult("Probelauf (nichts gespeichert)", lines, !run.errors.length);
+      lines.push(run.completed ? T("Beendet bei: {events}", { events: run.end_events.join(", ") })
+        : T("Wartet an: {steps}", { steps: run.waiting_at.join(", ") || "–" }));
+      lines.push(T("Daten: {data}", { data: JSON.stringify(run.data) }));
+      run.errors.forEach(function (e) { lines.push(T("Fehler: {message}", { message: e.message })); });
+      runResult(T("Probelauf (nichts gespeichert)"), lines, !run.errors.length);
     });
   }
 
@@ -260,20 +265,20 @@
     currentXml().then(function (xml) {
       return post("szenarien", { xml: xml, file_name: state.fileName, text: document.getElementById("scenario-input").value });
     }).then(function (result) {
-      if (result.status !== 200) { runResult("Szenarien", [result.data.error], false); return; }
+      if (result.status !== 200) { runResult(T("Szenarien"), [result.data.error], false); return; }
       if (!result.data.total) {
-        runResult("Keine Szenarien", ["Die Szenariodatei enthält keine Szenarien; es wurde nichts geprüft."], null);
+        runResult(T("Keine Szenarien"), [T("Die Szenariodatei enthält keine Szenarien; es wurde nichts geprüft.")], null);
         return;
       }
       var lines = [];
       result.data.results.forEach(function (r) {
         lines.push((r.passed ? "✓ " : "✗ ") + r.name);
-        if (!r.passed && r.stopped_at) { lines.push("    Angehalten bei: " + r.stopped_at); }
+        if (!r.passed && r.stopped_at) { lines.push("    " + T("Angehalten bei: {step}", { step: r.stopped_at })); }
         r.failures.forEach(function (f) { lines.push("    " + f); });
       });
       var failed = result.data.results.filter(function (r) { return !r.passed; })[0];
       if (failed) { markPath(failed.run.path.map(function (s) { return s.element_id; })); }
-      runResult("Szenarien: " + result.data.passed + " von " + result.data.total + " bestanden", lines,
+      runResult(T("Szenarien: {passed} von {total} bestanden", { passed: result.data.passed, total: result.data.total }), lines,
         result.data.passed === result.data.total);
     });
   }
@@ -287,7 +292,7 @@
         var table = modeler.getViews().filter(function (v) { return v.type === "decisionTable"; })[0];
         if (table) { return modeler.open(table); }
       }
-    }).catch(function (err) { say("Das Diagramm konnte nicht geladen werden: " + err.message, "error"); });
+    }).catch(function (err) { say(T("Das Diagramm konnte nicht geladen werden: {error}", { error: err.message }), "error"); });
   }
 
   function wire() {

@@ -2,19 +2,22 @@
 (function () {
   "use strict";
 
+  var T = window.kfText || function (text) { return text; };
   var FIELD_TYPES = ["string", "long", "boolean", "date", "enum"];
   // Constraints per field type the engine checks (engine/bpmn/forms.py): [name, label, hint].
   var LIMITS = {
-    "long": [["min", "Kleinster Wert (min)", ""], ["max", "Größter Wert (max)", ""]],
-    "string": [["minlength", "Mindestlänge (minlength)", ""], ["maxlength", "Höchstlänge (maxlength)", ""]]
+    "long": [["min", T("Kleinster Wert (min)"), ""], ["max", T("Größter Wert (max)"), ""]],
+    "string": [["minlength", T("Mindestlänge (minlength)"), ""], ["maxlength", T("Höchstlänge (maxlength)"), ""]],
+    "date": [["min", T("Frühestes Datum (min)"), T("JJJJ-MM-TT oder today, auch today-P18Y")],
+             ["max", T("Spätestes Datum (max)"), T("JJJJ-MM-TT oder today, auch today+P30D")]]
   };
   var USER_ATTRS = [
-    ["candidateGroups", "Zuständige Stelle(n) (candidateGroups, z. B. abh)"],
-    ["assignee", "Bearbeiter/in (assignee)"],
-    ["candidateUsers", "Mögliche Bearbeiter/innen (candidateUsers)"],
-    ["dueDate", "Fällig (dueDate, z. B. P10D oder ${frist})"],
-    ["followUpDate", "Wiedervorlage (followUpDate)"],
-    ["priority", "Priorität (0–100 oder Ausdruck)"]
+    ["candidateGroups", T("Zuständige Stelle(n) (candidateGroups, z. B. abh)")],
+    ["assignee", T("Bearbeiter/in (assignee)")],
+    ["candidateUsers", T("Mögliche Bearbeiter/innen (candidateUsers)")],
+    ["dueDate", T("Fällig (dueDate, z. B. P10D oder ${frist})")],
+    ["followUpDate", T("Wiedervorlage (followUpDate)")],
+    ["priority", T("Priorität (0–100 oder Ausdruck)")]
   ];
 
   var DATE_ATTRS = { dueDate: true, followUpDate: true };
@@ -26,8 +29,8 @@
     var value = (text || "").trim();
     if (!value || ISO_DURATION.test(value) || ISO_DATE.test(value)) { return ""; }
     if (/^[$#]\{[\s\S]*\}$/.test(value)) { return ""; }
-    return "»" + value + "« ist kein gültiges Datum: erwartet wird eine ISO-8601-Dauer (z. B. P10D, PT4H), " +
-      "ein Datum (z. B. 2027-01-31) oder ein Ausdruck wie ${frist}.";
+    return T("»{value}« ist kein gültiges Datum: erwartet wird eine ISO-8601-Dauer (z. B. P10D, PT4H), " +
+      "ein Datum (z. B. 2027-01-31) oder ein Ausdruck wie ${frist}.", { value: value });
   }
 
   function el(tag, attrs, children) {
@@ -85,17 +88,17 @@
     var root = this.container;
     root.textContent = "";
     if (!element) {
-      root.appendChild(el("p", { "class": "muted", text: "Element auswählen, um seine Eigenschaften zu bearbeiten." }));
+      root.appendChild(el("p", { "class": "muted", text: T("Element auswählen, um seine Eigenschaften zu bearbeiten.") }));
       return;
     }
     this.element = element;
     var bo = element.businessObject;
     var type = bo.$type;
     var self = this;
-    root.appendChild(el("h2", { text: "Eigenschaften" }));
+    root.appendChild(el("h2", { text: T("Eigenschaften") }));
     root.appendChild(el("p", { "class": "muted", text: type.replace("bpmn:", "") }));
-    root.appendChild(this.input("prop-id", "ID", bo.id, function (v) { self.update({ id: v.trim() }); }));
-    root.appendChild(this.input("prop-name", "Name", bo.name, function (v) { self.update({ name: v }); }));
+    root.appendChild(this.input("prop-id", T("ID"), bo.id, function (v) { self.update({ id: v.trim() }); }));
+    root.appendChild(this.input("prop-name", T("Name"), bo.name, function (v) { self.update({ name: v }); }));
     if (type === "bpmn:UserTask") { this.userTask(bo); }
     if (type === "bpmn:SequenceFlow") { this.condition(bo); }
     if (type === "bpmn:ExclusiveGateway" || type === "bpmn:InclusiveGateway") { this.defaultFlow(bo); }
@@ -103,7 +106,7 @@
     if (type === "bpmn:ServiceTask" || type === "bpmn:SendTask") { this.service(bo); }
     if (type === "bpmn:BusinessRuleTask") { this.decision(bo); }
     if (type === "bpmn:CallActivity") {
-      root.appendChild(this.input("prop-called", "Aufgerufener Prozess (calledElement)", bo.calledElement,
+      root.appendChild(this.input("prop-called", T("Aufgerufener Prozess (calledElement)"), bo.calledElement,
         function (v) { self.update({ calledElement: v.trim() || undefined }); }));
     }
     if (type === "bpmn:ReceiveTask") { this.message(bo, bo); }
@@ -148,11 +151,11 @@
 
   KimflowPanel.prototype.formFields = function (bo) {
     var self = this;
-    var box = el("fieldset", { "class": "form-fields" }, [el("legend", { text: "Formularfelder" })]);
+    var box = el("fieldset", { "class": "form-fields" }, [el("legend", { text: T("Formularfelder") })]);
     var data = this.formData(bo, false);
     var fields = data ? (data.fields || []) : [];
     fields.forEach(function (field, index) { box.appendChild(self.formFieldRow(data, field, index)); });
-    var add = el("button", { type: "button", id: "prop-add-field", text: "Formularfeld hinzufügen" });
+    var add = el("button", { type: "button", id: "prop-add-field", text: T("Formularfeld hinzufügen") });
     add.addEventListener("click", function () {
       var target = self.formData(bo, true);
       var field = self.moddle.create("camunda:FormField", { id: "feld_" + ((target.fields || []).length + 1),
@@ -170,20 +173,20 @@
     var prefix = "field-" + index + "-";
     var row = el("div", { "class": "form-field-row" });
     function set(props) { self.modeling.updateModdleProperties(self.element, field, props); }
-    row.appendChild(this.input(prefix + "id", "Feld-ID", field.id, function (v) { set({ id: v.trim() }); }));
-    row.appendChild(this.input(prefix + "label", "Beschriftung", field.label, function (v) { set({ label: v }); }));
-    row.appendChild(this.input(prefix + "type", "Typ", field.type, function (v) { set({ type: v }); self.render(self.element); },
+    row.appendChild(this.input(prefix + "id", T("Feld-ID"), field.id, function (v) { set({ id: v.trim() }); }));
+    row.appendChild(this.input(prefix + "label", T("Beschriftung"), field.label, function (v) { set({ label: v }); }));
+    row.appendChild(this.input(prefix + "type", T("Typ"), field.type, function (v) { set({ type: v }); self.render(self.element); },
       { choices: FIELD_TYPES.map(function (t) { return [t, t]; }) }));
-    row.appendChild(this.input(prefix + "default", "Vorgabewert", field.defaultValue,
+    row.appendChild(this.input(prefix + "default", T("Vorgabewert"), field.defaultValue,
       function (v) { set({ defaultValue: v.trim() || undefined }); }));
-    row.appendChild(this.flag(field, prefix, "required", "Pflichtfeld"));
-    row.appendChild(this.flag(field, prefix, "readonly", "Nur lesen"));
+    row.appendChild(this.flag(field, prefix, "required", T("Pflichtfeld")));
+    row.appendChild(this.flag(field, prefix, "readonly", T("Nur lesen")));
     (LIMITS[field.type] || []).forEach(function (limit) {
       row.appendChild(self.input(prefix + limit[0], limit[1], self.constraintConfig(field, limit[0]),
         function (v) { self.setConstraint(field, limit[0], v.trim() || null); }, { hint: limit[2] }));
     });
     if (field.type === "enum") { row.appendChild(this.enumOptions(field, prefix)); }
-    var remove = el("button", { type: "button", "class": "link-button", text: "Feld entfernen" });
+    var remove = el("button", { type: "button", "class": "link-button", text: T("Feld entfernen") });
     remove.addEventListener("click", function () {
       self.modeling.updateModdleProperties(self.element, data, {
         fields: data.fields.filter(function (f) { return f !== field; }) });
@@ -230,24 +233,24 @@
   KimflowPanel.prototype.enumOptions = function (field, prefix) {
     var self = this;
     var values = (field.values || []).slice();
-    var box = el("fieldset", { "class": "enum-options", id: prefix + "options" }, [el("legend", { text: "Auswahlwerte" })]);
+    var box = el("fieldset", { "class": "enum-options", id: prefix + "options" }, [el("legend", { text: T("Auswahlwerte") })]);
     function write(next) {
       next.forEach(function (v) { v.$parent = field; });
       self.modeling.updateModdleProperties(self.element, field, { values: next });
       self.render(self.element);
     }
-    if (!values.length) { box.appendChild(el("p", { "class": "hint", text: "Noch keine Auswahlwerte – ein Auswahlfeld braucht mindestens einen." })); }
+    if (!values.length) { box.appendChild(el("p", { "class": "hint", text: T("Noch keine Auswahlwerte – ein Auswahlfeld braucht mindestens einen.") })); }
     values.forEach(function (value, i) {
       var id = prefix + "option-" + i;
-      box.appendChild(self.input(id + "-id", "Wert-ID", value.id, function (v) {
+      box.appendChild(self.input(id + "-id", T("Wert-ID"), value.id, function (v) {
         self.modeling.updateModdleProperties(self.element, value, { id: v.trim() }); }));
-      box.appendChild(self.input(id + "-name", "Anzeigetext", value.name, function (v) {
+      box.appendChild(self.input(id + "-name", T("Anzeigetext"), value.name, function (v) {
         self.modeling.updateModdleProperties(self.element, value, { name: v }); }));
-      var drop = el("button", { type: "button", "class": "link-button", id: id + "-remove", text: "Wert entfernen" });
+      var drop = el("button", { type: "button", "class": "link-button", id: id + "-remove", text: T("Wert entfernen") });
       drop.addEventListener("click", function () { write(values.filter(function (x) { return x !== value; })); });
       box.appendChild(drop);
     });
-    var add = el("button", { type: "button", id: prefix + "add-option", text: "Auswahlwert hinzufügen" });
+    var add = el("button", { type: "button", id: prefix + "add-option", text: T("Auswahlwert hinzufügen") });
     add.addEventListener("click", function () {
       write(values.concat([self.moddle.create("camunda:Value", { id: "wert_" + (values.length + 1), name: "Neuer Wert" })]));
     });
@@ -263,18 +266,18 @@
     var self = this;
     var source = bo.sourceRef;
     var isDefault = source && source.default === bo;
-    this.container.appendChild(this.input("prop-condition", "Bedingung (z. B. ${betrag >= 100})",
+    this.container.appendChild(this.input("prop-condition", T("Bedingung (z. B. ${betrag >= 100})"),
       bo.conditionExpression ? bo.conditionExpression.body : "",
       function (v) { self.update({ conditionExpression: self.expression(v.trim()) }); },
-      { hint: isDefault ? "Dies ist der Standardfluss des Gateways." : "" }));
+      { hint: isDefault ? T("Dies ist der Standardfluss des Gateways.") : "" }));
   };
 
   KimflowPanel.prototype.defaultFlow = function (bo) {
     var self = this;
-    var choices = [["", "– kein Standardfluss –"]].concat((bo.outgoing || []).map(function (flow) {
+    var choices = [["", T("– kein Standardfluss –")]].concat((bo.outgoing || []).map(function (flow) {
       return [flow.id, flow.name ? flow.name + " (" + flow.id + ")" : flow.id];
     }));
-    this.container.appendChild(this.input("prop-default", "Standardfluss", bo["default"] ? bo["default"].id : "",
+    this.container.appendChild(this.input("prop-default", T("Standardfluss"), bo["default"] ? bo["default"].id : "",
       function (v) {
         var flow = (bo.outgoing || []).filter(function (f) { return f.id === v; })[0];
         self.update({ "default": flow || undefined });
@@ -284,27 +287,27 @@
   KimflowPanel.prototype.script = function (bo) {
     var self = this;
     if (!bo.scriptFormat) { this.update({ scriptFormat: "python" }); }
-    this.container.appendChild(this.input("prop-script", "Skript (Python)", bo.script,
+    this.container.appendChild(this.input("prop-script", T("Skript (Python)"), bo.script,
       function (v) { self.update({ script: v, scriptFormat: "python" }); }, { multiline: true }));
   };
 
   KimflowPanel.prototype.service = function (bo) {
     var self = this;
-    this.container.appendChild(this.input("prop-topic", "Handler (camunda:topic)", bo.get("camunda:topic"),
+    this.container.appendChild(this.input("prop-topic", T("Handler (camunda:topic)"), bo.get("camunda:topic"),
       function (v) { self.update({ "camunda:type": v.trim() ? "external" : undefined, "camunda:topic": v.trim() || undefined }); }));
   };
 
   KimflowPanel.prototype.decision = function (bo) {
     var self = this;
-    this.container.appendChild(this.input("prop-decision", "Entscheidung (decisionRef)", bo.get("camunda:decisionRef"),
+    this.container.appendChild(this.input("prop-decision", T("Entscheidung (decisionRef)"), bo.get("camunda:decisionRef"),
       function (v) { self.update({ "camunda:decisionRef": v.trim() || undefined }); }));
-    this.container.appendChild(this.input("prop-result", "Ergebnisvariable", bo.get("camunda:resultVariable"),
+    this.container.appendChild(this.input("prop-result", T("Ergebnisvariable"), bo.get("camunda:resultVariable"),
       function (v) { self.update({ "camunda:resultVariable": v.trim() || undefined }); }));
   };
 
   KimflowPanel.prototype.timer = function (definition) {
     var self = this;
-    var kinds = [["timeDuration", "Dauer (z. B. P14D)"], ["timeDate", "Zeitpunkt (ISO 8601)"], ["timeCycle", "Wiederholung (R3/P1D)"]];
+    var kinds = [["timeDuration", T("Dauer (z. B. P14D)")], ["timeDate", T("Zeitpunkt (ISO 8601)")], ["timeCycle", T("Wiederholung (R3/P1D)")]];
     var current = kinds.filter(function (k) { return definition[k[0]]; })[0] || kinds[0];
     var value = definition[current[0]] ? definition[current[0]].body : "";
     function write(kind, text) {
@@ -312,16 +315,16 @@
       props[kind] = self.expression(text.trim());
       self.modeling.updateModdleProperties(self.element, definition, props);
     }
-    this.container.appendChild(this.input("prop-timer-kind", "Timer-Art", current[0],
+    this.container.appendChild(this.input("prop-timer-kind", T("Timer-Art"), current[0],
       function (v) { current = [v]; write(v, value); }, { choices: kinds }));
-    this.container.appendChild(this.input("prop-timer", "Timer-Wert", value,
+    this.container.appendChild(this.input("prop-timer", T("Timer-Wert"), value,
       function (v) { value = v; write(current[0], v); }));
   };
 
   KimflowPanel.prototype.message = function (bo, holder) {
     var self = this;
     var ref = holder.messageRef;
-    this.container.appendChild(this.input("prop-message", "Nachricht (Name)", ref ? ref.name : "", function (v) {
+    this.container.appendChild(this.input("prop-message", T("Nachricht (Name)"), ref ? ref.name : "", function (v) {
       var name = v.trim();
       var definitions = self.modeler.getDefinitions();
       var message = (definitions.rootElements || []).filter(function (e) {

@@ -69,7 +69,7 @@ class Correlator:
             audit.record(session, actor.name, "message_correlated", instance_id=row.id, case_ref=row.case_ref,
                          message=name)
             runner.extensions.emit("message_correlated", runner.executor.context(session, row, workflow),
-                                   {"message": name})
+                                   {"message_name": name})
             outcome = runner.executor.advance(session, row, workflow, actor.name)
             self.route(session, outcome.events, row, actor, delivery.hops + 1)
             delivered.append(row.id)
@@ -83,7 +83,7 @@ class Correlator:
                          case_ref=started.case_ref, message=name, started=True)
             started_context = InstanceContext(session, started.id, started.process_id, started.case_ref,
                                               started.business_key, data={})  # listeners get ids, not data
-            runner.extensions.emit("message_correlated", started_context, {"message": name})
+            runner.extensions.emit("message_correlated", started_context, {"message_name": name})
             delivered.append(started.id)
         return delivered
 

@@ -111,8 +111,8 @@ def _record(event: str, context: InstanceContext, payload: dict[str, Any]) -> No
         body |= {"task_id": task.id, "element_id": task.element_id}
     elif payload.get("element_id"):
         body["element_id"] = payload["element_id"]
-    if payload.get("message"):
-        body["message"] = payload["message"]  # the message name (a diagram's id), never its payload
+    if event == "message_correlated":
+        body["message"] = payload["message_name"]  # the message name (a diagram's id), never its payload
     for subscription in wanted:
         key = uuid.uuid4().hex
         session.add(HookOutbox(subscription_id=subscription.id, event=name, idempotency_key=key,

@@ -153,3 +153,14 @@ def test_a_correlated_message_is_delivered_with_its_name_and_not_its_payload(ser
     assert (payload["event"], payload["instance_id"], payload["message"]) == (
         "message.correlated", instance_id, "ba_antwort")
     assert "Yilmaz" not in body.decode()
+
+
+def test_an_incident_is_delivered_without_its_error_text(services, receiver, subscribed):
+    instance_id = services.engine.start("ext", actor=SYSTEM)
+    [task] = external_tasks.fetch_and_lock(services.engine, "w", [TOPIC])
+    external_tasks.failure(services.engine, task.id, "w", actor=SYSTEM, message="Frau Yilmaz unbekannt", retries=0)
+    hooks.deliver_due(services.db)
+    [incident] = [json.loads(body) for _headers, body in receiver.received
+                  if json.loads(body)["event"] == "incident.raised"]
+    assert incident["instance_id"] == instance_id
+    assert "Yilmaz" not in json.dumps(incident)  # error texts may quote personal data

@@ -87,6 +87,8 @@ def test_the_incident_and_migration_pages_say_their_verdicts_in_english(make_use
     assert "Only running instances can move; this one is failed." in migration and "Nothing is preselected" in migration
     diff = _in_english(client, pages["designer.diff"])
     assert "Changed" in diff and "Check again" in diff
+    diagram_data = re.search(r'id="diff-data">(.*?)</script>', diff, re.S).group(1)
+    assert '"kind_label": "Task"' in diagram_data and "Aufgabe" not in diagram_data
 
 
 def test_the_managers_start_page_is_english_after_switching(make_user, login):

@@ -73,7 +73,15 @@ def diff_text(text: str, name: bool = False) -> str:
     return text if name else _(text)
 
 
+def diff_data(diff: dict) -> dict:
+    """Return a version diff (as_dict) with its kinds, properties and flow names in the user's language."""
+    return {key: [{**entry, "name": diff_text(entry["name"], name=True), "kind_label": diff_text(entry["kind_label"]),
+                   "details": [diff_text(detail) for detail in entry["details"]]} for entry in entries]
+            for key, entries in diff.items()}
+
+
 def register(bp: Blueprint) -> None:
     """Register the filters the designer templates use."""
     bp.add_app_template_filter(migration_reason, "migration_reason")
     bp.add_app_template_filter(diff_text, "diff_text")
+    bp.add_app_template_global(diff_data, "diff_data")

@@ -20,7 +20,9 @@
       var badge = document.createElement("div");
       badge.className = "heat-badge";
       badge.textContent = s.open + (s.p90_hours !== null ? " · p90 " + s.p90_hours + " h" : "");
-      badge.title = "offen: " + s.open + ", erledigt: " + s.completed + ", Ø " + (s.avg_hours === null ? "–" : s.avg_hours + " h");
+      badge.title = (document.getElementById("diagram").dataset.badgeTitle || "offen: {open}, erledigt: {completed}, Ø {avg}")
+        .replace("{open}", s.open).replace("{completed}", s.completed)
+        .replace("{avg}", s.avg_hours === null ? "–" : s.avg_hours + " h");
       overlays.add(s.element_id, "heat", { position: { top: -22, left: 0 }, html: badge });
     });
   }

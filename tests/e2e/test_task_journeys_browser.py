@@ -90,3 +90,46 @@ def test_on_a_phone_the_inbox_shows_cards_filters_behind_a_button_and_a_skip_lin
         page.wait_for_url(re.compile(rf".*/aufgabe/{scene.sozialamt_task}$"))
     finally:
         context.close()
+
+
+def _fill_and(page, button: str) -> None:
+    page.locator("#f-last_payment_date").fill("2026-03-31")
+    page.get_by_label("Überleitung an Jobcenter / SGB XII übersandt").check()
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def test_erledigen_und_naechste_walks_the_filtered_queue_and_erledigen_returns_to_it(live_app, scene, page):
+    from tests.web import scenario
+
+    app, base = live_app
+    second = scenario.benefit_transfer_at_sozialamt(app.extensions["kimflow"].engine).sozialamt_task
+    _sign_in(page, base, "s.sozial")
+    page.wait_for_url(re.compile(r".*/aufgaben/gruppe$"))
+    page.get_by_label("Prozess").select_option("benefit_transfer")
+    page.get_by_role("button", name="Anwenden").click()
+    page.wait_for_url(re.compile(r".*prozess=benefit_transfer.*"))
+    page.get_by_role("link", name=TASK_NAME).first.click()
+    first = page.url.rsplit("/", 1)[-1]
+    _fill_and(page, "Erledigen und nächste")
+    page.wait_for_url(re.compile(rf".*/aufgabe/(?!{first})[0-9a-f-]+$"))
+    assert page.url.rsplit("/", 1)[-1] in ({scene.sozialamt_task, second} - {first})
+    assert "ist erledigt" in page.locator(".flashes").inner_text()
+    _fill_and(page, "Erledigen")
+    page.wait_for_url(re.compile(r".*/aufgaben/gruppe\?.*prozess=benefit_transfer.*"))
+    assert page.get_by_label("Prozess").input_value() == "benefit_transfer"
+
+
+def test_a_task_handed_to_another_unit_of_the_office_arrives_there_with_its_reason(live_app, scene, page):
+    _app, base = live_app
+    _sign_in(page, base, "s.sozial")
+    page.wait_for_url(re.compile(r".*/aufgaben.*"))
+    page.goto(f"{base}/aufgabe/{scene.sozialamt_task}")
+    page.get_by_label("Weitergeben an").select_option("einheit:sozialamt_kaarst")
+    page.get_by_label("Grund der Weitergabe").fill("Umzug nach Kaarst")
+    page.get_by_role("button", name="Weitergeben").click()
+    assert "weitergegeben" in page.locator(".flashes").inner_text()
+    page.get_by_role("button", name="Abmelden").click()
+    _sign_in(page, base, "k.kaarst")
+    page.wait_for_url(re.compile(r".*/aufgaben/gruppe$"))
+    page.get_by_role("link", name=TASK_NAME).click()
+    assert "Umzug nach Kaarst" in page.locator("#handover-reason").inner_text()

@@ -25,7 +25,7 @@ from engine.core.errors import (
     TaskStateError,
 )
 from engine.core.localtime import LOCAL_TIME, local_date
-from engine.service import task_rule
+from engine.service import projection, task_rule
 from engine.service.instances import InstanceRunner
 from engine.store import audit
 from engine.store.models import HumanTask, ProcessInstance
@@ -108,9 +108,20 @@ class TaskLifecycle:
         task_rule.transition(human, "delegate")
         old = human.unit
         human.unit, human.claimed_by, human.claimed_at, human.status = unit, None, None, task_rule.OPEN
+        self._offer_anew(session, human)
         self._keep_reason(session, human, actor, reason, to=unit)
         audit.record(session, actor.name, "task_delegated", instance_id=human.instance_id, case_ref=human.case_ref,
                      task_id=task_id, old=old, new=unit, reason_given=bool(reason.strip()))
+
+    def _offer_anew(self, session: Session, human: HumanTask) -> None:
+        """Offer the task to the candidates of its new unit (e.g. that unit's team leads, not the old one's)."""
+        row = self.runner.get(session, human.instance_id)
+        executor = self.runner.executor
+        workflow = executor.load(session, row)
+        task = workflow.get_task_from_id(UUID(human.id))
+        if task is not None:
+            context = executor.context(session, row, workflow)
+            human.offer_to(projection.candidate_users_for(task, human.unit, self.runner.extensions, context))
 
     def _handed_on(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
         human = self.workable(session, task_id, actor)

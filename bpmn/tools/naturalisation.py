@@ -120,7 +120,7 @@ def _application(p: Process) -> None:
         "check_completeness",
         "Vollständigkeit prüfen",
         [
-            Field("application_complete", "Antrag vollständig", "boolean", required=True),
+            Field("application_complete", "Antrag vollständig", "boolean", default="false"),
             Field("missing_documents", "Fehlende Unterlagen", maxlength=1000),
             Field("ebh_file_number", "Aktenzeichen", maxlength=60),
         ],

@@ -137,3 +137,10 @@ def test_refusals_and_the_new_controls_speak_english_after_switching(scene, logi
     html = client.get("/aufgaben/meine").data.decode()
     assert "Tasks can only be handed on to a unit of the same office." in html
     assert "You set due and follow-up dates on your own tasks" in html
+
+
+def test_the_history_names_the_date_change_in_words(scene, login):
+    client = _claimed(login, scene)
+    client.post(f"/aufgabe/{scene.sozialamt_task}/termine", data={"faellig_am": "2030-01-01"})
+    html = client.get(f"/aufgabe/{scene.sozialamt_task}").data.decode()
+    assert "Fälligkeit / Wiedervorlage gesetzt" in html and "task_dates_set" not in html

@@ -11,6 +11,7 @@ ACTIONS = {
     "task_unclaimed": _l("Aufgabe zurückgegeben"),
     "task_delegated": _l("Aufgabe weitergegeben"),
     "task_draft_saved": _l("Entwurf gespeichert"),
+    "task_dates_set": _l("Fälligkeit / Wiedervorlage gesetzt"),
     "task_completed": _l("Aufgabe erledigt"),
     "task_rerouted": _l("an andere Stelle umgeleitet"),
     "access_denied": _l("Zugriff verweigert"),

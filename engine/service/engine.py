@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.bpmn.forms import Form
 from engine.core.actors import Actor
-from engine.core.errors import ConcurrentModification, CorrelationError, TaskAlreadyCompleted
+from engine.core.errors import ConcurrentModification, CorrelationError, TaskAlreadyCompleted, TaskStateError
 from engine.runtime.sandbox import SandboxedScriptEngine
 from engine.service import start_timers, starting
 from engine.service.admin import InstanceAdmin
@@ -208,7 +208,7 @@ class ProcessEngine:
         try:
             with self._verb() as session:
                 return self.tasks.complete(session, task_id, actor, dict(data or {}))
-        except ConcurrentModification:
+        except (ConcurrentModification, TaskStateError):  # a colleague's completion committed in between
             with self.db.reading() as session:
                 human = session.get(HumanTask, task_id)
                 if human is not None and human.status == "completed":

@@ -10,6 +10,7 @@ from engine.service import hooks
 from engine.service.registry import Extensions, InstanceContext, PeriodicTask, ServiceCall
 from engine.store import audit
 from workflows import register
+from workflows.cases import deadlines as case_deadlines
 from workflows.cases import link as case_link
 from workflows.cases.people import CasePeople
 from workflows.catalogue import OFFICE_CODES
@@ -35,6 +36,7 @@ def build_extensions() -> Extensions:
     ext.script_functions.update(FUNCTIONS)
     ext.service_handlers["anonymise_case"] = anonymise_case
     ext.on("instance_started", case_link.link_instance)
+    ext.on("task_completed", case_deadlines.close_with_task)  # before the form registers deadlines of its own
     ext.on("task_completed", on_task_completed)
     ext.on("task_created", on_task_created)
     ext.on("instance_completed", on_instance_completed)

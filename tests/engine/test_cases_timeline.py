@@ -50,10 +50,10 @@ def test_the_timeline_tells_the_story_of_a_case(db, engine, system):
         "10.03.2026 — Jana Berg: Fall eröffnet",
         "10.03.2026 — Jana Berg: Einwilligung für Jobcenter Rhein-Kreis Neuss erfasst",
         "10.03.2026 — Jana Berg: Frist „Pass läuft ab“ bis 01.08.2026 eingetragen",
-        "11.03.2026 — test: Vorgang „SGB-II-Antrag“ gestartet",
+        "11.03.2026 — System: Vorgang „SGB-II-Antrag“ gestartet",
         "11.03.2026 — Jobcenter Rhein-Kreis Neuss: Aufgabe „Antrag entscheiden“ erstellt",
         "12.03.2026 — Jobcenter Rhein-Kreis Neuss: Aufgabe „Antrag entscheiden“ erledigt",
         "12.03.2026 — Jana Berg: Vorgang „SGB-II-Antrag“ abgeschlossen",
         "13.03.2026 — Jana Berg: Frist „Pass läuft ab“ erledigt",
-        "14.03.2026 — test: Umzug von kaarst nach neuss",
+        "14.03.2026 — System: Umzug von Kaarst nach Neuss",
     ]

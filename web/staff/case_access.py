@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,10 @@ CATEGORY_LABELS = {
     "stammdaten": _l("Stammdaten"), "aufenthalt": _l("Aufenthalt"), "leistungen": _l("Leistungen"),
     "gesundheit": _l("Gesundheit"), "arbeit": _l("Arbeit"), "sprache": _l("Sprache"),
 }
+
+
+# Case columns filled from a form field of another name: their values read as that field's choice names.
+FORM_FIELD_OF = {"residence_status": "residence_title", "referral_source": "source"}
 
 
 def case_or_404(case_ref: str) -> CaseView:
@@ -54,10 +59,12 @@ def display_fields(view: CaseView) -> list[tuple[str, object]]:
         # Fields filled from forms (e.g. the clearing) carry the form's label and choice names.
         catalogue = field_catalogue(session, services().engine.library)
     result: list[tuple[str, object]] = []
+    copies = {field_id for column, field_id in FORM_FIELD_OF.items()
+              if view.fields.get(column) is not None and view.fields.get(column) == view.fields.get(field_id)}
     for key, value in view.fields.items():
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key in copies:  # the form's copy of a case column is shown once
             continue
-        form_field = catalogue.get(key)
+        form_field = catalogue.get(FORM_FIELD_OF.get(key, key))
         if isinstance(value, list) and form_field is None:
             value = ", ".join(_item(v) for v in value)
         elif isinstance(value, dt.date):
@@ -67,6 +74,16 @@ def display_fields(view: CaseView) -> list[tuple[str, object]]:
         label = FIELD_LABELS.get(key) or (form_field.label if form_field else key.replace("_", " ").capitalize())
         result.append((label, value))
     return result
+
+
+KEY_FACTS = ("birth_date", "nationality", "residence_status", "languages")
+
+
+def header(view: CaseView) -> dict[str, object]:
+    """Return the person's name and key facts for the top of the case file, as far as they are released."""
+    name = ", ".join(str(p) for p in (view.fields.get("family_name"), view.fields.get("given_name")) if p)
+    facts = display_fields(replace(view, fields={k: view.fields[k] for k in KEY_FACTS if k in view.fields}))
+    return {"name": name, "facts": facts}
 
 
 def _item(value: object) -> str:

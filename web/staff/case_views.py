@@ -11,7 +11,7 @@ from engine import KimflowError, NotFound, clock
 from web.security import attachment, current_actor, deny, roles_required, services
 from web.staff import bp, case_access, timeline
 from web.staff.uploads import UploadRefused, check_upload
-from workflows.cases import consent
+from workflows.cases import consent, deadlines, lateness
 from workflows.cases import files as cases
 from workflows.cases.models import CATEGORIES
 
@@ -28,16 +28,20 @@ def case_file(case_ref: str):
         tasks = cases.case_tasks(session, case_ref)
         if not view.full:
             tasks = [t for t in tasks if t.unit in actor.units or (t.unit is None and t.office in actor.offices)]
+        entries = timeline.entries(session, case_ref, actor, full=view.full)
         context = {
             "consents": consent.list_consents(session, case_ref) if view.full else [],
             "deadlines": cases.list_deadlines(session, case_ref) if view.full or view.sees("aufenthalt") else [],
             "tasks": tasks,
-            "entries": timeline.entries(session, case_ref, actor, full=view.full),
+            "entries": entries,
+            "readable": timeline.readable_tasks(session, case_ref, actor, full=view.full),
+            "late": lateness.late_tasks(session, case_ref) if view.full else [],
             "notes": cases.list_notes(session, case_ref) if view.file_released else [],
             "documents": cases.list_documents(session, case_ref) if view.file_released else [],
         }
     return render_template("staff/case.html", view=view, fields=case_access.display_fields(view),
-                           manages=case_access.manages(view), categories=CATEGORIES,
+                           header=case_access.header(view), manages=case_access.manages(view),
+                           plan=timeline.plan_section(case_ref) if view.full else None, categories=CATEGORIES,
                            category_labels=case_access.CATEGORY_LABELS, today=dt.date.today(), **context)
 
 
@@ -168,3 +172,54 @@ def deadline_done(case_ref: str, deadline_id: int):
         cases.complete_deadline(session, deadline_id, actor=current_actor().name)
     flash(_("Die Frist ist als erledigt markiert."), "success")
     return _back_to_case(case_ref)
+
+
+@bp.route("/fall/<case_ref>/frist/<int:deadline_id>/schliessen", methods=["POST"])
+@roles_required(*STAFF)
+def deadline_close(case_ref: str, deadline_id: int):
+    """Close a deadline by hand with a reason (case management)."""
+    view = case_access.case_or_404(case_ref)
+    if not view.full:
+        deny("deadline_change_not_case_management", case_ref=case_ref)
+    try:
+        with services().db.unit_of_work() as session:
+            deadlines.close_by_hand(session, case_ref, deadline_id, request.form.get("grund", ""),
+                                    actor=current_actor().name)
+    except NotFound:
+        abort(404)
+    except deadlines.ReasonMissing:
+        flash(_("Bitte einen Grund angeben, warum die Frist geschlossen wird."), "error")
+    else:
+        flash(_("Die Frist ist geschlossen."), "success")
+    return _back_to_case(case_ref)
+
+
+@bp.route("/fall/<case_ref>/aufgabe/<task_id>/erinnerung", methods=["POST"])
+@roles_required(*STAFF)
+def send_reminder(case_ref: str, task_id: str):
+    """Remind the unit holding an overdue task of the case (case management; once a day per task)."""
+    view = case_access.case_or_404(case_ref)
+    if not view.full:
+        deny("reminder_not_case_management", case_ref=case_ref, task_id=task_id)
+    try:
+        with services().db.unit_of_work() as session:
+            lateness.send_reminder(session, case_ref, task_id, actor=current_actor().name)
+    except NotFound:
+        abort(404)
+    except lateness.AlreadyReminded:
+        flash(_("Zu dieser Aufgabe wurde heute bereits erinnert."), "error")
+    except lateness.NotOverdue:
+        flash(_("Die Aufgabe ist nicht überfällig oder schon erledigt."), "error")
+    else:
+        flash(_("Die Erinnerung wurde an die zuständige Stelle gesendet."), "success")
+    return _back_to_case(case_ref)
+
+
+@bp.app_template_global()
+def task_reminders(task_id: str) -> list:
+    """Return the reminders case management sent about a task (shown beside the task to its unit)."""
+    with services().db.reading() as session:
+        return lateness.reminders_for(session, task_id)
+
+
+from web.staff import completed_views  # noqa: E402,F401  (registers the read-only completed task)

@@ -1,11 +1,17 @@
-"""The case timeline as the user may read it: all of it for case management, else their own processes."""
+"""What the case file reads beyond the case row: the timeline, completed forms and the integration plan."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine import Actor, HumanTask
+from engine import Actor, HumanTask, available_to, field_catalogue, org
+from web.security import services
+from web.staff.completed_views import readable
+from workflows.cases.plan import Plan, current_plan
 from workflows.cases.timeline import TimelineEntry, case_timeline
 
 
@@ -20,3 +26,52 @@ def entries(session: Session, case_ref: str, actor: Actor, *, full: bool) -> lis
                 HumanTask.unit.is_(None) & HumanTask.office.in_(sorted(actor.offices))))))
         lines = [e for e in lines if e.instance_id in mine]
     return list(reversed(lines))
+
+
+@dataclass(frozen=True)
+class DoneTask:
+    """A completed task of the case the user may open read-only."""
+
+    id: str
+    name: str
+    unit_name: str
+    completed_at: dt.datetime | None
+
+
+def readable_tasks(session: Session, case_ref: str, actor: Actor, *, full: bool) -> list[DoneTask]:
+    """Return the case's completed tasks the user may read: all for the case's full view, else their unit's."""
+    units = org.unit_names(session)
+    from web.staff.labels import office_name
+
+    rows = session.scalars(select(HumanTask).where(HumanTask.case_ref == case_ref, HumanTask.status == "completed")
+                           .order_by(HumanTask.completed_at.desc(), HumanTask.id))
+    return [DoneTask(t.id, t.name, units.get(t.unit or "") or office_name(t.office), t.completed_at) for t in rows
+            if full or t.completed_by == actor.name or available_to(actor, t)]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The integration plan in the forms' words: (label, value) rows and one row per office's measure."""
+
+    goals: list[tuple[str, str]]
+    measures: list[dict]
+    review: list[tuple[str, str]]
+
+
+def plan_section(case_ref: str) -> PlanView | None:
+    """Return the case's integration plan as people read it, or None before the plan is made."""
+    engine = services().engine
+    with services().db.reading() as session:
+        plan = current_plan(session, case_ref, lambda instance_id: engine.show(instance_id).data)
+        catalogue = field_catalogue(session, engine.library) if plan is not None else {}
+    return None if plan is None else _shown(plan, catalogue)
+
+
+def _shown(plan: Plan, catalogue: dict) -> PlanView:
+    def rows(pairs) -> list[tuple[str, str]]:
+        return [(catalogue[k].label, readable(catalogue[k], v)) for k, v in pairs if k in catalogue]
+
+    measures = [{"office": m.office, "measure": m.measure, "status": m.status, "unit_name": m.unit_name,
+                 "answered_by": m.answered_by, "answered_at": m.answered_at, "feedback": rows(m.feedback)}
+                for m in plan.measures]
+    return PlanView(rows(plan.goals), measures, rows(plan.review))

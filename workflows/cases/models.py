@@ -96,6 +96,27 @@ class Deadline(Base):
     reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     done_by: Mapped[str | None] = mapped_column(String(100))
+    # Why case management closed it by hand; None when done as planned or closed with the task that owned it.
+    done_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class TaskReminder(Base):
+    """A reminder case management sent to the unit holding an overdue task (at most one per task and day)."""
+
+    __tablename__ = "kim_task_reminder"
+    __table_args__ = (
+        Index("ix_kim_task_reminder_task_at", "task_id", "sent_at"),
+        Index("ix_kim_task_reminder_case_at", "case_ref", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    case_ref: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str | None] = mapped_column(String(100))
+    office: Mapped[str | None] = mapped_column(String(100))
+    sent_by: Mapped[str] = mapped_column(String(100))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_on: Mapped[dt.date] = mapped_column(Date)  # the local day: one reminder per task and day
 
 
 class CaseNote(Base):

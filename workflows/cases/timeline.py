@@ -11,10 +11,16 @@ from sqlalchemy.orm import Session
 from engine.core.localtime import german_date
 from engine.identity.models import Responsibility, Unit, User
 from engine.store.models import AuditEvent, DefinitionVersion, HumanTask, ProcessInstance
-from workflows.cases.models import Deadline
+from workflows.cases.models import Deadline, TaskReminder
+from workflows.catalogue import municipality_name, office_name
 
 TASK_VERBS = {"created": "erstellt", "completed": "erledigt", "cancelled": "abgebrochen"}
 RANKS = {"instance_started": 0, "instance_completed": 3, "instance_cancelled": 3}
+# kim_case's closure reasons as its close_case form names them.
+CLOSURE_REASONS = {"goals_met": "Ziele erreicht", "handed_over": "an anderen Dienst übergeben",
+                   "moved_away": "verzogen", "no_contact": "kein Kontakt mehr",
+                   "consent_withdrawn": "Einwilligung widerrufen", "naturalised": "eingebürgert",
+                   "retention": "Aufbewahrungsfrist abgelaufen"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class TimelineEntry:
     text: str
     instance_id: int | None = None
     rank: int = 1  # orders entries of the same moment: start, tasks created, tasks done, end
+    task_id: str | None = None  # set on "task completed": the completed form can be opened read-only
 
     def line(self) -> str:
         return f"{german_date(self.at)} — {self.who}: {self.text}"
@@ -52,18 +59,21 @@ class _Names:
         return self.office(office) if office else "unbekannte Stelle"
 
     def office(self, office: str) -> str:
-        return self.offices.get(office, office)
+        return self.offices.get(office) or office_name(office) or "unbekannte Stelle"
 
     def user(self, username: str) -> str:
-        return self.users.get(username, username)
+        # Never a user name on the page: accounts without a display name (the system, services) read as "System".
+        return self.users.get(username) or "System"
 
 
 def _audit_text(event: AuditEvent, names: _Names) -> str | None:
     d = event.details or {}
     texts = {
         "case_opened": lambda: "Fall eröffnet",
-        "case_moved": lambda: f"Umzug von {d.get('old') or '—'} nach {d.get('new')}",
-        "case_closed": lambda: f"Fall abgeschlossen ({d.get('reason')})",
+        "case_moved": lambda: (f"Umzug von {municipality_name(d.get('old')) or '—'} "
+                               f"nach {municipality_name(d.get('new'))}"),
+        "case_closed": lambda: f"Fall abgeschlossen ({CLOSURE_REASONS.get(d.get('reason') or '', 'ohne Angabe')})",
+        "deadline_closed_by_hand": lambda: "Frist von Hand geschlossen",
         "consent_recorded": lambda: (f"Übermittlung an {names.office(d.get('office', ''))} "
                                      f"({event.legal_basis}) erfasst" if str(event.legal_basis).startswith("legal")
                                      else f"Einwilligung für {names.office(d.get('office', ''))} erfasst"),
@@ -87,7 +97,7 @@ def _task_entries(session: Session, case_ref: str, names: _Names) -> list[Timeli
         if task.status in ("completed", "cancelled") and task.completed_at is not None:
             verb = TASK_VERBS[task.status]
             entries.append(TimelineEntry(task.completed_at, who, f"Aufgabe „{task.name}“ {verb}", task.instance_id,
-                                         rank=2))
+                                         rank=2, task_id=task.id if task.status == "completed" else None))
     return entries
 
 
@@ -98,9 +108,18 @@ def _deadline_entries(session: Session, case_ref: str, names: _Names) -> list[Ti
                                      f"Frist „{deadline.label}“ bis {german_date(deadline.due_on)} eingetragen",
                                      deadline.source_instance_id))
         if deadline.done_at is not None:
+            verb = "mit ihrer Aufgabe erledigt" if deadline.done_by == "system" else "erledigt"
             entries.append(TimelineEntry(deadline.done_at, names.user(deadline.done_by or ""),
-                                         f"Frist „{deadline.label}“ erledigt", deadline.source_instance_id))
+                                         f"Frist „{deadline.label}“ {verb}", deadline.source_instance_id))
     return entries
+
+
+def _reminder_entries(session: Session, case_ref: str, names: _Names) -> list[TimelineEntry]:
+    tasks = dict(session.execute(select(HumanTask.id, HumanTask.instance_id)
+                                 .where(HumanTask.case_ref == case_ref)).all())
+    return [TimelineEntry(r.sent_at, names.user(r.sent_by), f"an {names.unit(r.unit, r.office)} erinnert",
+                          tasks.get(r.task_id))
+            for r in session.scalars(select(TaskReminder).where(TaskReminder.case_ref == case_ref))]
 
 
 def case_timeline(session: Session, case_ref: str) -> list[TimelineEntry]:
@@ -114,4 +133,5 @@ def case_timeline(session: Session, case_ref: str) -> list[TimelineEntry]:
                                          rank=RANKS.get(event.action, 1)))
     entries += _task_entries(session, case_ref, names)
     entries += _deadline_entries(session, case_ref, names)
+    entries += _reminder_entries(session, case_ref, names)
     return sorted(entries, key=lambda e: (e.at, e.rank))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.task import TaskState
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -87,19 +87,20 @@ def close_all(session: Session, row: ProcessInstance) -> None:
 
 def fetch_and_lock(engine: ProcessEngine, worker_id: str, topics: list[str], *, max_tasks: int = 1,
                    lock_duration: dt.timedelta = dt.timedelta(minutes=5), now: dt.datetime | None = None,
-                   wait: dt.timedelta = dt.timedelta(0)) -> list[LockedTask]:
+                   wait: dt.timedelta = dt.timedelta(0), case_refs: Select | None = None) -> list[LockedTask]:
     """Lock up to `max_tasks` available tasks of `topics` for `worker_id`; return them with their variables.
 
     With `wait` (long polling), an empty answer is held back until a task arrives or `wait` (at most
-    MAX_WAIT) has passed, so idle workers need not poll in a tight loop.
+    MAX_WAIT) has passed, so idle workers need not poll in a tight loop. With `case_refs` (a query of the
+    cases the caller may see), tasks of instances in other cases are neither locked nor shown.
     """
     deadline = time.monotonic() + min(wait, MAX_WAIT).total_seconds()
     pause = 0.1
     while True:
         moment = now or clock.now()
         with engine.db.unit_of_work() as session:
-            claimed = _claim(session, engine.db.is_postgres, worker_id, topics, max_tasks, moment,
-                             moment + lock_duration)
+            claimed = _claim(session, engine.db.is_postgres, worker_id, _available(topics, moment, case_refs),
+                             max_tasks, moment + lock_duration)
             locked = [_locked(engine, session, task) for task in claimed]
         if locked or time.monotonic() >= deadline:
             return locked
@@ -107,25 +108,27 @@ def fetch_and_lock(engine: ProcessEngine, worker_id: str, topics: list[str], *, 
         pause = min(pause * 2, 1.0)  # one cheap query per second at most while idle
 
 
-def _available(topics: list[str], now: dt.datetime):
+def _available(topics: list[str], now: dt.datetime, case_refs: Select | None) -> Select:
     free = and_(ExternalTask.status == "open", or_(ExternalTask.retry_at.is_(None), ExternalTask.retry_at <= now))
     expired = and_(ExternalTask.status == "locked", ExternalTask.lock_expires_at <= now)
-    return (select(ExternalTask).join(ProcessInstance, ProcessInstance.id == ExternalTask.instance_id)
-            .where(ExternalTask.topic.in_(topics), or_(free, expired), ProcessInstance.status == "running")
-            .order_by(ExternalTask.created_at, ExternalTask.id))
+    query = (select(ExternalTask).join(ProcessInstance, ProcessInstance.id == ExternalTask.instance_id)
+             .where(ExternalTask.topic.in_(topics), or_(free, expired), ProcessInstance.status == "running")
+             .order_by(ExternalTask.created_at, ExternalTask.id))
+    if case_refs is not None:
+        query = query.where(or_(ProcessInstance.case_ref.is_(None), ProcessInstance.case_ref.in_(case_refs)))
+    return query
 
 
-def _claim(session: Session, postgres: bool, worker_id: str, topics: list[str], max_tasks: int,
-           now: dt.datetime, until: dt.datetime) -> list[ExternalTask]:
+def _claim(session: Session, postgres: bool, worker_id: str, available: Select, max_tasks: int,
+           until: dt.datetime) -> list[ExternalTask]:
     if postgres:
         # Other workers skip the rows this transaction holds instead of waiting for them.
-        rows = list(session.scalars(_available(topics, now).limit(max_tasks)
-                                    .with_for_update(of=ExternalTask, skip_locked=True)))
+        rows = list(session.scalars(available.limit(max_tasks).with_for_update(of=ExternalTask, skip_locked=True)))
         for task in rows:
             task.status, task.worker_id, task.lock_expires_at = "locked", worker_id, until
         return rows
     claimed: list[ExternalTask] = []
-    for task in session.scalars(_available(topics, now).limit(max_tasks * 4)).all():
+    for task in session.scalars(available.limit(max_tasks * 4)).all():
         if len(claimed) == max_tasks:
             break
         # Compare-and-set: only the writer that still sees the row as it read it wins it.

@@ -107,3 +107,24 @@ def test_a_long_poll_without_work_answers_empty_after_its_timeout(client, waitin
     answer = client.post(FETCH, headers=headers, json={"worker_id": "w", "topics": [TOPIC],
                                                       "async_response_timeout": 600_000})
     assert answer.status_code == 422  # longer than the server holds a request
+
+
+def test_a_worker_gets_only_tasks_of_cases_its_units_may_see(client, services, token_for):
+    import datetime as dt
+
+    from workflows.cases import files as cases
+
+    services.engine.deploy({"ext.bpmn": external_process()}, actor=SYSTEM)
+    with services.db.unit_of_work() as session:
+        neuss = cases.open_case(session, actor="test", area="neuss", given_name="Amina", family_name="Haddad",
+                                birth_date=dt.date(1991, 4, 12)).case_ref
+        kaarst = cases.open_case(session, actor="test", area="kaarst", given_name="Omar", family_name="Saleh",
+                                 birth_date=dt.date(1988, 2, 3)).case_ref
+    in_neuss = services.engine.start("ext", actor=SYSTEM, case_ref=neuss)
+    in_kaarst = services.engine.start("ext", actor=SYSTEM, case_ref=kaarst)
+    outside = services.engine.start("ext", actor=SYSTEM)
+    neuss_worker = token_for("cm-neuss-worker", ("kim_cm_neuss",), ["external"])
+    kaarst_worker = token_for("cm-kaarst-worker", ("kim_cm_kaarst",), ["external"])
+    fetched = {t["instance_id"] for t in _fetch(client, neuss_worker, worker="neuss", max_tasks=10)}
+    assert fetched == {in_neuss, outside}
+    assert {t["instance_id"] for t in _fetch(client, kaarst_worker, worker="kaarst", max_tasks=10)} == {in_kaarst}

@@ -9,6 +9,7 @@ from apiflask import APIBlueprint, Schema, fields, validators
 from engine import external_tasks
 from web.api.auth import auth, caller, needs
 from web.security import services
+from workflows.cases.visibility import visible_case_refs
 
 bp = APIBlueprint("external_tasks", __name__, tag="Externe Aufgaben")
 ANSWERS = [401, 403, 404, 409, 422, 429]
@@ -85,9 +86,11 @@ def _ms(value: int) -> dt.timedelta:
 @bp.doc(responses=ANSWERS)
 def fetch_and_lock(body: dict):
     """Lock up to max_tasks available tasks of the topics for this worker and return them with their variables."""
+    with services().db.reading() as session:  # tasks of cases the caller's units may not see stay hidden
+        case_refs = visible_case_refs(session, caller().actor)
     locked = external_tasks.fetch_and_lock(services().engine, body["worker_id"], body["topics"],
                                            max_tasks=body["max_tasks"], lock_duration=_ms(body["lock_duration"]),
-                                           wait=_ms(body["async_response_timeout"]))
+                                           wait=_ms(body["async_response_timeout"]), case_refs=case_refs)
     return {"items": [task.__dict__ for task in locked]}
 
 

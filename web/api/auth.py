@@ -19,6 +19,7 @@ from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc9068 import JWTBearerTokenValidator
 from flask import current_app, g
+from joserfc.jwk import KeySet
 
 from engine import clock, service_accounts
 from web.security import services
@@ -33,12 +34,12 @@ class IssuerValidator(JWTBearerTokenValidator):
 
     def __init__(self, issuer: str, audience: str):
         super().__init__(issuer=issuer, resource_server=audience)
-        self._jwks: tuple[float, dict] | None = None
+        self._jwks: tuple[float, KeySet] | None = None
 
-    def get_jwks(self) -> dict:
+    def get_jwks(self) -> KeySet:
         if self._jwks is None or time.monotonic() - self._jwks[0] > JWKS_SECONDS:
             config = _get_json(self.issuer.rstrip("/") + "/.well-known/openid-configuration")
-            self._jwks = (time.monotonic(), _get_json(config["jwks_uri"]))
+            self._jwks = (time.monotonic(), KeySet.import_key_set(_get_json(config["jwks_uri"])))
         return self._jwks[1]
 
 

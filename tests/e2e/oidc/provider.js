@@ -1,6 +1,7 @@
 // A real OpenID provider for the single sign-on tests: node provider.js <port> <redirect_uri> <post_logout_uri>
 // One confidential client (authorization code, PKCE required), accounts with a "groups" claim, the package's
 // own login and consent pages (any password is accepted, as the package does in development mode).
+// A second client, a specialist system, gets JWT access tokens for the API by the client-credentials grant.
 import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
@@ -25,13 +26,35 @@ const provider = new Provider(issuer, {
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+  }, {
+    client_id: 'abh-fachverfahren',
+    client_secret: 'abh-fachverfahren-test-secret-abh-fachverfahren',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
   }],
   pkce: { required: () => true },
   jwks: { keys: [signingKey] },
   cookies: { keys: ['kimflow-oidc-test-cookie-key'] },
   scopes: ['openid', 'profile', 'email', 'groups'],
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'], groups: ['groups'] },
-  features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+  features: {
+    devInteractions: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => 'urn:kimflow:api',
+      useGrantedResource: () => true,
+      getResourceServerInfo: () => ({
+        scope: 'kimflow:read kimflow:start kimflow:tasks',
+        audience: 'urn:kimflow:api',
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'RS256' } },
+      }),
+    },
+  },
   async findAccount(ctx, id) {
     const known = ACCOUNTS[id];
     return {

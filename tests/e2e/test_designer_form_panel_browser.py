@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.core.actors import Actor
+from engine.core.errors import FormErrors
 from engine.identity import org
 from engine.read import lists as queries
 
@@ -107,3 +108,38 @@ def test_an_enum_option_added_in_the_panel_reaches_the_form_of_a_started_instanc
     assert (task.element_id, field.id, field.type, field.required) == ("einstufen", "stufe", "enum", True)
     assert field.options == [("hoch", "Hohe Dringlichkeit")]
     engine.complete(task.id, actor=SYSTEM, data={"stufe": "hoch"})
+
+
+def test_date_bounds_entered_in_the_panel_are_checked_when_the_task_is_completed(server, page):
+    base, services = server
+    _open_designer(page, base)
+    page.click('.djs-element[data-element-id="record"]')
+    page.click("#prop-add-field")
+    page.fill("#field-1-id", "eingang")
+    page.press("#field-1-id", "Tab")
+    page.select_option("#field-1-type", "date")
+    page.fill("#field-1-min", "2020-01-01")
+    page.press("#field-1-min", "Tab")
+    page.fill("#field-1-max", "today")
+    page.press("#field-1-max", "Tab")
+    page.click("#btn-save")
+    page.locator("#message", has_text=re.compile(r"^Gespeichert\.$")).wait_for()
+    with services.db.reading() as session:
+        deployed = services.engine.library.latest(session, KEY).version
+    page.click("#btn-deploy")
+    page.wait_for_selector(f"#message:has-text('Bereitgestellt: {KEY} Version {deployed + 1}')")
+
+    instance = services.engine.start(KEY, actor=SYSTEM)
+    with services.db.reading() as session:
+        [task] = queries.open_tasks(session, instance_id=instance)
+    form, _data = services.engine.task_form(task.id)
+    field = form.field("eingang")
+    assert (field.type, field.min_date, field.max_date) == ("date", "2020-01-01", "today")
+    with pytest.raises(FormErrors) as refused:
+        services.engine.complete(task.id, actor=SYSTEM, data={"amount": 5, "eingang": "31.12.2019"})
+    assert refused.value.errors == {"eingang": ["Das Datum darf nicht vor dem 01.01.2020 liegen"]}
+    with pytest.raises(FormErrors) as refused:
+        services.engine.complete(task.id, actor=SYSTEM, data={"amount": 5, "eingang": "2099-01-01"})
+    assert refused.value.errors["eingang"][0].startswith("Das Datum darf nicht nach dem")
+    services.engine.complete(task.id, actor=SYSTEM, data={"amount": 5, "eingang": "02.01.2020"})
+    assert services.engine.show(instance).data["eingang"] == "2020-01-02"

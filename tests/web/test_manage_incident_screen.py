@@ -105,3 +105,25 @@ def test_the_incident_list_links_the_screen_and_shows_the_error_in_words(make_us
     _instance, url = failed
     html = login(make_user("chefin", "manager")).get("/manage/incidents").get_data(as_text=True)
     assert url in html and "durch null geteilt" in html and "ZeroDivisionError" not in html
+
+
+@pytest.mark.parametrize(("recorded", "words"), [
+    ("Ausdruck ${reviewer} der Aufgabe 'u': Error evaluating expression 'reviewer': NameError: name 'reviewer' "
+     "is not defined.", "Der Wert „reviewer“ fehlt in den Prozessdaten."),
+    ("KeyError: 'plz'.", "Der Eintrag „plz“ fehlt in den Daten."),
+    ("ValueError: invalid literal for int() with base 10: 'abc'.", "Der Wert „abc“ ist keine gültige Zahl."),
+    ("RecursionError: maximum recursion depth exceeded",
+     "Bei der Ausführung dieses Schritts ist ein technischer Fehler aufgetreten."),
+    ("Für die Serviceaufgabe 'lookup' ist kein Handler 'address_lookup' registriert",
+     "Für den automatischen Schritt „lookup“ ist keine Anbindung „address_lookup“ eingerichtet."),
+    ("Serviceaufgabe 'lookup' fehlgeschlagen: Adresse unbekannt",
+     "Der automatische Schritt „lookup“ ist fehlgeschlagen: Adresse unbekannt"),
+    ("Der Prozess wartet auf nichts mehr und ist nicht beendet (stiller Stillstand)",
+     "Der Vorgang wartet auf nichts mehr, ist aber nicht beendet; er steht still."),
+    ("Interner Fehler bei <SpiffWorkflow.specs.Foo object at 0x7f00>", "Interner Fehler bei"),
+])
+def test_a_recorded_error_is_put_into_words_without_class_names_or_reprs(app, recorded, words):
+    from web.manage.plain_errors import in_words
+
+    with app.test_request_context():
+        assert in_words(recorded) == words

@@ -70,7 +70,7 @@ def _python_error(message: str) -> str | None:
 
 def in_words(message: str | None) -> str:
     """Return the recorded error of an incident or job as a plain sentence in the user's language."""
-    text = _OBJECT.sub("", (message or "").strip())
+    text = _OBJECT.sub("", message or "").strip()
     if not text:
         return _("Der Schritt ist ohne nähere Angabe fehlgeschlagen.")
     if _STALL in text:

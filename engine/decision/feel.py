@@ -6,6 +6,7 @@ from functools import lru_cache
 from .builtins import BUILTINS
 from .env import Env
 from .interpreter import compile_node, compile_unary
+from .limits import FeelLimitExceeded, budget
 from .parser import FeelSyntaxError, normalize_name, parse
 
 ROOT = Env(BUILTINS)
@@ -25,9 +26,12 @@ class CompiledFeel:
             env.warn(self.error)
             return None
         try:
-            if self.kind == "unary":
-                return self.fn(value, env)
-            return self.fn(env)
+            with budget():
+                if self.kind == "unary":
+                    return self.fn(value, env)
+                return self.fn(env)
+        except FeelLimitExceeded as exc:
+            env.warn(f"evaluation of {self.text[:60]!r} stopped: {exc}")
         except RecursionError:
             env.warn(f"recursion too deep in {self.text!r}")
         except Exception as exc:  # the caller must never see an exception

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from .limits import check_range, step
 from .values import Range, is_number
 
 
@@ -17,11 +18,13 @@ def iterate(domain, env):
         if not (is_number(lo) and is_number(hi)):
             env.warn("for range bounds must be numbers")
             return []
-        step = 1 if hi >= lo else -1
-        return [Decimal(i) for i in range(int(lo), int(hi) + step, step)]
+        direction = 1 if hi >= lo else -1
+        check_range(abs(int(hi) - int(lo)) + 1)
+        return [Decimal(i) for i in range(int(lo), int(hi) + direction, direction)]
     if isinstance(domain, Range) and is_number(domain.start) and is_number(domain.end):
         lo = int(domain.start) + (0 if domain.start_incl else 1)
         hi = int(domain.end) - (0 if domain.end_incl else 1)
+        check_range(hi - lo + 1)
         return [Decimal(i) for i in range(lo, hi + 1)]
     return domain if isinstance(domain, list) else [domain]
 
@@ -47,6 +50,7 @@ def compile_for(node):
                 return
             name, dom = iters[i]
             for item in iterate(dom(scope), env):
+                step()
                 loop(i + 1, scope.child({name: item}))
         loop(0, scope)
         return results
@@ -67,6 +71,7 @@ def compile_quant(node):
                 return
             name, dom = iters[i]
             for item in iterate(dom(scope), env):
+                step()
                 loop(i + 1, scope.child({name: item}))
         loop(0, env)
         if kind == "some":
@@ -86,6 +91,7 @@ def compile_filter(node):
         items = target if isinstance(target, list) else [target]
         out = []
         for idx, item in enumerate(items):
+            step()
             bound = dict(item) if isinstance(item, dict) else {}
             bound["item"] = item
             r = fcond(env.child(bound))

@@ -107,3 +107,26 @@ def test_an_unknown_expression_language_is_still_refused(engine, system):
     diagram = CAMUNDA7.format(condition="x > 1").replace('language="feel"', 'language="groovy"')
     with pytest.raises(DefinitionError, match="groovy"):
         engine.deploy({"eingang.bpmn": diagram}, actor=system)
+
+
+def test_a_condition_looping_over_data_without_end_is_stopped_and_raises_an_incident(engine, system, db):
+    # Deploy cannot see how long the lists in the data will be; the run-time bound stops the loop.
+    engine.deploy({"betrag.bpmn": _camunda8("=count(for a in liste, b in liste, c in liste return a) > 0")},
+                  actor=system)
+    instance_id = engine.start("betrag", actor=system)
+    with db.reading() as session:
+        [task] = queries.open_tasks(session, instance_id=instance_id)
+    engine.complete(task.id, actor=system, data={"liste": list(range(400))})
+    shown = engine.show(instance_id)
+    assert (shown.status, shown.error_element) == ("error", "gross")
+    assert "stopped" in shown.error_message
+
+
+def test_feel_ranges_and_loops_are_bounded_but_ordinary_ones_run():
+    from engine.decision.feel import evaluate
+
+    warnings: list[str] = []
+    assert evaluate("for i in 1..1000000000 return i", {}, warnings) is None
+    assert "at most 100000" in warnings[0]
+    assert evaluate("sum(for i in 1..50000 return i)", {}) == 1250025000
+    assert evaluate("count(list[item > 2])", {"list": list(range(10_000))}) == 9997

@@ -39,7 +39,7 @@ class IssuerValidator(JWTBearerTokenValidator):
     def get_jwks(self) -> KeySet:
         if self._jwks is None or time.monotonic() - self._jwks[0] > JWKS_SECONDS:
             config = _get_json(self.issuer.rstrip("/") + "/.well-known/openid-configuration")
-            self._jwks = (time.monotonic(), KeySet.import_key_set(_get_json(config["jwks_uri"])))
+            self._jwks = (time.monotonic(), KeySet.import_key_set(cast(Any, _get_json(config["jwks_uri"]))))
         return self._jwks[1]
 
 

@@ -111,3 +111,34 @@ def test_an_autosave_after_the_idle_timeout_is_sent_to_sign_in_not_saved(scene, 
                            data={"last_payment_date": "2026-03-31", "aktion": "entwurf"})
     assert response.status_code == 302 and response.location.startswith("/login")
     assert services.engine.task(scene.sozialamt_task).draft is None
+
+
+AMOUNT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_amount" targetNamespace="http://kimflow">
+<bpmn:process id="amount_check" name="Betrag erfassen" isExecutable="true">
+<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="record_amount" />
+<bpmn:userTask id="record_amount" name="Betrag erfassen"><bpmn:extensionElements><camunda:formData>
+<camunda:formField id="betrag" label="Betrag (Euro)" type="double"><camunda:validation>
+<camunda:constraint name="required" /></camunda:validation></camunda:formField>
+</camunda:formData></bpmn:extensionElements><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+</bpmn:userTask>
+<bpmn:sequenceFlow id="f2" sourceRef="record_amount" targetRef="end" />
+<bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+</bpmn:process></bpmn:definitions>"""
+
+
+@pytest.mark.xfail(strict=True, reason="engine/bpmn/forms.py (another engineer's file) does not register the "
+                                       "double/decimal field types with form_values.to_decimal yet")
+def test_a_double_field_takes_a_german_amount_end_to_end(services):
+    from engine.core.actors import Actor
+    from engine.read import lists
+
+    system = Actor.system_actor()
+    services.engine.deploy({"amount_check.bpmn": AMOUNT_BPMN}, actor=system)
+    instance_id = services.engine.start("amount_check", actor=system)
+    with services.db.reading() as session:
+        [task] = lists.open_tasks(session, instance_id=instance_id)
+    services.engine.complete(task.id, actor=system, data={"betrag": "1.234,50"})
+    assert services.engine.show(instance_id).data["betrag"] == 1234.5

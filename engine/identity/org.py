@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, CursorResult, delete, or_, outerjoin, select
+from sqlalchemy.orm import Session, aliased
 
 from engine.core import clock
 from engine.core.actors import Actor
@@ -30,8 +30,9 @@ from engine.identity.throttle import unlock as unlock_sign_in
 from engine.store import audit
 
 # Accounts live in engine.identity.accounts; they are re-exported so callers need one organisation module.
-__all__ = ["AccountError", "AuthResult", "AuthStatus", "OrgError", "actor_for", "add_membership", "unlock_sign_in",
-           "authenticate", "create_user", "deputies", "end_sessions", "deputised_users", "list_responsibilities",
+__all__ = ["AccountError", "AuthResult", "AuthStatus", "OrgError", "account", "actor_for", "add_membership",
+           "unlock_sign_in", "authenticate", "create_user", "deputies", "end_sessions", "deputised_users",
+           "list_responsibilities",
            "list_units", "list_users", "local_date", "memberships", "remove_deputy", "remove_membership",
            "remove_responsibility", "resolve_unit", "save_unit", "session_is_current", "set_deputy",
            "set_password", "set_responsibility", "unit_names", "update_user", "user_by_name"]
@@ -204,28 +205,46 @@ def deputies(session: Session, username: str) -> list[Deputy]:
     return list(session.scalars(query))
 
 
+def _valid_on(today: dt.date) -> ColumnElement[bool]:
+    return (Deputy.valid_from <= today) & or_(Deputy.valid_until.is_(None), Deputy.valid_until >= today)
+
+
 def deputised_users(session: Session, username: str, now: dt.datetime) -> list[str]:
     """Return the usernames `username` stands in for at `now`."""
-    user = user_by_name(session, username)
-    today = local_date(now)
-    absent_ids = select(Deputy.user_id).where(
-        Deputy.deputy_id == user.id, Deputy.valid_from <= today,
-        or_(Deputy.valid_until.is_(None), Deputy.valid_until >= today))
-    query = select(User.username).where(User.id.in_(absent_ids), User.active.is_(True))
-    return sorted(session.scalars(query))
+    stand_in, absent = aliased(User), aliased(User)
+    query = (select(absent.username).join(Deputy, Deputy.user_id == absent.id)
+             .join(stand_in, stand_in.id == Deputy.deputy_id)
+             .where(stand_in.username == username, _valid_on(local_date(now)), absent.active.is_(True)))
+    return sorted(set(session.scalars(query)))
+
+
+def account(session: Session, username: str, now: dt.datetime | None = None) -> tuple[User, Actor]:
+    """Return an active user and the actor they act as, read in one statement (every request loads it).
+
+    One row per unit of the user and of each colleague they deputise today: the user row, whose units the row
+    names (the user's or an absent colleague's username) and the unit's code and office (NULL without one).
+    """
+    today = local_date(now or clock.now())
+    stand_in, person = aliased(User), aliased(User)
+    absent_ids = (select(Deputy.user_id).join(stand_in, stand_in.id == Deputy.deputy_id)
+                  .where(stand_in.username == username, _valid_on(today)))
+    people = (person.id == User.id) | (person.id.in_(absent_ids) & person.active.is_(True))
+    joined = (outerjoin(User, person, people).outerjoin(Membership, Membership.user_id == person.id)
+              .outerjoin(Unit, (Unit.code == Membership.unit_code) & Unit.active.is_(True)))
+    rows = session.execute(select(User, person.username, Unit.code, Unit.office).select_from(joined)
+                           .where(User.username == username)).all()
+    if not rows:
+        raise NotFound(f"Benutzer {username!r} gibt es nicht")
+    user = rows[0][0]
+    if not user.active:
+        raise NotFound(f"Benutzer {username!r} ist deaktiviert")
+    units = {(code, office) for _u, _p, code, office in rows if code is not None}
+    absent = frozenset(name for _u, name, _c, _o in rows if name is not None and name != user.username)
+    return user, Actor(name=user.username, units=frozenset(code for code, _o in units),
+                       offices=frozenset(office for _c, office in units), roles=frozenset({user.role}),
+                       stands_in_for=absent)
 
 
 def actor_for(session: Session, username: str, now: dt.datetime | None = None) -> Actor:
     """Return the actor a user acts as: own and deputised units, their offices and the user's role."""
-    user = user_by_name(session, username)
-    if not user.active:
-        raise NotFound(f"Benutzer {username!r} ist deaktiviert")
-    people = [user.id]
-    absent = deputised_users(session, username, now or clock.now())
-    if absent:
-        people += list(session.scalars(select(User.id).where(User.username.in_(absent))))
-    rows = session.execute(select(Unit.code, Unit.office).join(Membership, Membership.unit_code == Unit.code)
-                           .where(Membership.user_id.in_(people), Unit.active.is_(True))).all()
-    return Actor(name=user.username, units=frozenset(r.code for r in rows),
-                 offices=frozenset(r.office for r in rows), roles=frozenset({user.role}),
-                 stands_in_for=frozenset(absent))
+    return account(session, username, now)[1]

@@ -20,6 +20,8 @@ REGISTRY = BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ServiceTask: Bpmn
                                              **SPEC_CONVERTERS})
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
+# What changed in an element, by code (the keys below), worded in German for the command line; screens word the
+# codes in the user's language.
 LABELS = {
     "outputs": "ausgehende Flüsse", "inputs": "eingehende Flüsse", "cond_task_specs": "Bedingungen",
     "default_task_spec": "Standardfluss", "event_definition": "Ereignis (Timer, Nachricht, Fehler)",
@@ -43,20 +45,29 @@ KINDS = {
 
 @dataclass
 class DiffEntry:
-    """One element of the diagram and what happened to it."""
+    """One element of the diagram and what happened to it (changes: codes of LABELS)."""
 
     element_id: str
     name: str
     kind: str
-    details: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    renamed_from: str | None = None  # the element's id in the old version when it changed
+    flow_ends: tuple[str, str] | None = None  # an unnamed flow's source and target names (its name says them)
 
     @property
     def kind_label(self) -> str:
         return KINDS.get(self.kind, "Element")
 
+    @property
+    def details(self) -> list[str]:
+        """Return the changes in German words."""
+        words = [LABELS.get(code, code) for code in self.changes]
+        return words + ([f"vorher »{self.renamed_from}«"] if self.renamed_from else [])
+
     def as_dict(self) -> dict:
         return {"element_id": self.element_id, "name": self.name, "kind": self.kind, "kind_label": self.kind_label,
-                "details": self.details}
+                "details": self.details, "changes": list(self.changes), "renamed_from": self.renamed_from,
+                "flow_ends": list(self.flow_ends) if self.flow_ends else None}
 
 
 @dataclass
@@ -75,8 +86,8 @@ class VersionDiff:
         return {key: [entry.as_dict() for entry in getattr(self, key)] for key in ("added", "removed", "changed")}
 
 
-def _entry(spec, details: list[str] | None = None) -> DiffEntry:
-    return DiffEntry(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, type(spec).__name__, details or [])
+def _entry(spec, changes: list[str] | None = None, renamed_from: str | None = None) -> DiffEntry:
+    return DiffEntry(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, type(spec).__name__, changes or [], renamed_from)
 
 
 def _diff_specs(old, new, result: VersionDiff) -> None:
@@ -87,10 +98,9 @@ def _diff_specs(old, new, result: VersionDiff) -> None:
         target = diff.alignment.get(spec)
         if not spec.bpmn_id or target is None or not target.bpmn_id:
             continue
-        details = [LABELS.get(key, key) for key in keys if key != "name"]
-        if spec.bpmn_id != target.bpmn_id:
-            details.append(f"vorher »{spec.bpmn_id}«")
-        result.changed.append(_entry(target, details))
+        changes = [key for key in keys if key != "name"]
+        renamed_from = spec.bpmn_id if spec.bpmn_id != target.bpmn_id else None
+        result.changed.append(_entry(target, changes, renamed_from))
 
 
 def diff_versions(old_files: Mapping[str, str], new_files: Mapping[str, str], process_id: str) -> VersionDiff:
@@ -117,7 +127,7 @@ def _process_element(files: Mapping[str, str], process_id: str):
     return None
 
 
-def _flows(files: Mapping[str, str], process_id: str) -> dict[str, tuple[str, str, str, str]]:
+def _flows(files: Mapping[str, str], process_id: str) -> dict[str, tuple[str, str, str, str, tuple | None]]:
     """Return the sequence flows of this one process (and its embedded subprocesses), named for people."""
     process = _process_element(files, process_id)
     if process is None:
@@ -128,25 +138,26 @@ def _flows(files: Mapping[str, str], process_id: str) -> dict[str, tuple[str, st
         condition = flow.find(f"{BPMN}conditionExpression")
         text_of = (condition.text or "").strip() if condition is not None else ""
         source, target = flow.get("sourceRef") or "", flow.get("targetRef") or ""
-        label = flow.get("name") or f"Fluss von »{names.get(source, source)}« nach »{names.get(target, target)}«"
-        flows[flow.get("id")] = (label, source, target, text_of)
+        ends = None if flow.get("name") else (names.get(source, source), names.get(target, target))
+        label = flow.get("name") or f"Fluss von »{ends[0]}« nach »{ends[1]}«"  # type: ignore[index]
+        flows[flow.get("id")] = (label, source, target, text_of, ends)
     return flows
 
 
 def _diff_flows(old: dict, new: dict, result: VersionDiff) -> None:
-    for flow_id, (name, *_rest) in new.items():
+    for flow_id, (name, *_rest, ends) in new.items():
         if flow_id not in old:
-            result.added.append(DiffEntry(flow_id, name, "SequenceFlow"))
-    for flow_id, (name, *_rest) in old.items():
+            result.added.append(DiffEntry(flow_id, name, "SequenceFlow", flow_ends=ends))
+    for flow_id, (name, *_rest, ends) in old.items():
         if flow_id not in new:
-            result.removed.append(DiffEntry(flow_id, name, "SequenceFlow"))
+            result.removed.append(DiffEntry(flow_id, name, "SequenceFlow", flow_ends=ends))
     for flow_id, values in new.items():
         before = old.get(flow_id)
-        if before is None or before == values:
+        if before is None or before[:4] == values[:4]:
             continue
-        details = [LABELS[key] for key, a, b in zip(("bpmn_name", "source", "target", "condition"), before, values,
-                                                    strict=True) if a != b]
-        result.changed.append(DiffEntry(flow_id, values[0], "SequenceFlow", details))
+        changes = [key for key, a, b in zip(("bpmn_name", "source", "target", "condition"), before[:4], values[:4],
+                                            strict=True) if a != b]
+        result.changed.append(DiffEntry(flow_id, values[0], "SequenceFlow", changes, flow_ends=values[4]))
 
 
 __all__ = ["DiffEntry", "VersionDiff", "diff_versions"]

@@ -25,9 +25,52 @@ from engine.store.models import DefinitionVersion, HumanTask, Job, MessageSubscr
 
 ACTIVE = ("running", "suspended", "error")
 STATUS_WORDS = {"running": "läuft", "suspended": "angehalten", "error": "gestört"}
-UNSAFE = "Die Engine kann den Verlauf dieses Vorgangs nicht sicher auf die neue Version übertragen."
 LOG = logging.getLogger(__name__)
-_STATE_WORDS = {TaskState.COMPLETED: "hat »{}« schon durchlaufen", TaskState.CANCELLED: "hat »{}« abgebrochen"}
+# Why an instance cannot move, by code; screens word the code in the user's language, these German
+# sentences are for the command line and logs. Parameters: name (an element), version, status, message.
+REASON_TEXTS = {
+    "subprocess_removed": "Der Teilprozess »{name}« läuft gerade und fehlt in der neuen Version.",
+    "subprocess_changed": "Der Teilprozess »{name}« läuft gerade und wurde geändert; das lässt sich nicht sicher "
+                          "übertragen.",
+    "current_step_removed": "Der Vorgang steht an »{name}«; das gibt es in Version {version} nicht mehr.",
+    "completed_step_removed": "Der Vorgang hat »{name}« schon durchlaufen; das fehlt in Version {version}, der "
+                              "Verlauf ließe sich nicht mehr lesen.",
+    "cancelled_step_removed": "Der Vorgang hat »{name}« abgebrochen; das fehlt in Version {version}, der Verlauf "
+                              "ließe sich nicht mehr lesen.",
+    "planned_step_removed": "Der geplante Schritt »{name}« fehlt in Version {version}.",
+    "not_running": "Nur laufende Vorgänge können umziehen; dieser ist {status}.",
+    "unsafe": "Die Engine kann den Verlauf dieses Vorgangs nicht sicher auf die neue Version übertragen.",
+    "changed_meanwhile": "Der Vorgang wurde gleichzeitig geändert; bitte erneut versuchen.",
+    "other_process": "Dieser Vorgang gehört nicht zu diesem Prozess.",
+    "already_moved": "Der Vorgang ist schon auf Version {version}.",
+    "refused": "{message}",
+}
+_STATE_CODES = {TaskState.COMPLETED: "completed_step_removed", TaskState.CANCELLED: "cancelled_step_removed"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an instance cannot move: a code and its parameters (an element's name, a version, a status)."""
+
+    code: str
+    params: tuple[tuple[str, str | int], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: str | int) -> Reason:
+        return cls(code, tuple(sorted(params.items())))
+
+    @property
+    def values(self) -> dict[str, str | int]:
+        return dict(self.params)
+
+    def __str__(self) -> str:
+        values = self.values
+        if "status" in values:
+            values["status"] = STATUS_WORDS.get(str(values["status"]), values["status"])
+        return REASON_TEXTS[self.code].format(**values)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "params": self.values, "text": str(self)}
 
 
 @dataclass
@@ -39,7 +82,7 @@ class Candidate:
     status: str
     business_key: str | None
     case_ref: str | None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
     @property
@@ -53,7 +96,7 @@ class Candidate:
     def as_dict(self) -> dict:
         return {"instance_id": self.instance_id, "from_version": self.from_version, "status": self.status,
                 "business_key": self.business_key, "case_ref": self.case_ref, "movable": self.movable,
-                "reasons": self.reasons, "steps": self.steps}
+                "reasons": [reason.as_dict() for reason in self.reasons], "steps": self.steps}
 
 
 @dataclass
@@ -68,7 +111,7 @@ class BatchProgress:
     moved: int = 0
     finished: bool = False
     failed: bool = False
-    refused: dict[int, list[str]] = field(default_factory=dict)
+    refused: dict[int, list[Reason]] = field(default_factory=dict)
 
     def count(self, *, moved: bool) -> None:
         with _BATCH_LOCK:
@@ -91,22 +134,21 @@ class MigrationReport:
 
     to_version: int
     moved: list[int] = field(default_factory=list)
-    refused: dict[int, list[str]] = field(default_factory=dict)
+    refused: dict[int, list[Reason]] = field(default_factory=dict)
 
 
 def _name(spec) -> str:
     return spec.bpmn_name or spec.bpmn_id or spec.name
 
 
-def _subprocess_reasons(sp_diffs, workflow) -> list[str]:
+def _subprocess_reasons(sp_diffs, workflow) -> list[Reason]:
     reasons = []
     for sp_id, diff in sp_diffs.items():
         name = workflow.subprocesses[sp_id].spec.name
         if diff is None:
-            reasons.append(f"Der Teilprozess »{name}« läuft gerade und fehlt in der neuen Version.")
+            reasons.append(Reason.of("subprocess_removed", name=name))
         elif diff.removed or diff.changed:
-            reasons.append(f"Der Teilprozess »{name}« läuft gerade und wurde geändert; "
-                           "das lässt sich nicht sicher übertragen.")
+            reasons.append(Reason.of("subprocess_changed", name=name))
     return reasons
 
 
@@ -128,23 +170,20 @@ def _move(workflow, diff, spec) -> None:
         workflow.last_task = None
 
 
-def _leftovers(workflow, version: int) -> list[str]:
-    reasons = []
+def _leftovers(workflow, version: int) -> list[Reason]:
+    reasons = set()
     for task in workflow.tasks.values():
         if workflow.spec.task_specs.get(task.task_spec.name) is task.task_spec:
             continue
-        spec = task.task_spec
         if task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR):
-            reasons.append(f"Der Vorgang steht an »{_name(spec)}«; das gibt es in Version {version} nicht mehr.")
-        elif task.state in _STATE_WORDS:
-            reasons.append("Der Vorgang " + _STATE_WORDS[task.state].format(_name(spec))
-                           + f"; das fehlt in Version {version}, der Verlauf ließe sich nicht mehr lesen.")
+            code = "current_step_removed"
         else:
-            reasons.append(f"Der geplante Schritt »{_name(spec)}« fehlt in Version {version}.")
-    return sorted(set(reasons))
+            code = _STATE_CODES.get(task.state, "planned_step_removed")
+        reasons.add(Reason.of(code, name=_name(task.task_spec), version=version))
+    return sorted(reasons, key=lambda reason: (reason.code, reason.params))
 
 
-def try_migrate(workflow, spec, subprocess_specs: dict, version: int) -> list[str]:
+def try_migrate(workflow, spec, subprocess_specs: dict, version: int) -> list[Reason]:
     """Move a workflow (in memory) to new specs; return why it is unsafe (empty: it moved)."""
     top_diff, sp_diffs = diff_workflow(REGISTRY, workflow, spec, subprocess_specs)
     reasons = _subprocess_reasons(sp_diffs, workflow)
@@ -181,7 +220,7 @@ class Migrator:
                 ProcessInstance.version < target.version).order_by(ProcessInstance.id)).all()
             waiting = _waiting_elements(session, [row.id for row in rows])
             names = self._step_names(session, process_id, {row.version for row in rows})
-            verdicts: dict[tuple, list[str]] = {}
+            verdicts: dict[tuple, list[Reason]] = {}
             candidates = []
             for row in rows:
                 candidate = Candidate(row.id, row.version, row.status, row.business_key, row.case_ref)
@@ -189,8 +228,7 @@ class Migrator:
                 candidate.steps = sorted({label or names.get((row.version, element), element)
                                           for element, label in elements.items()})
                 if row.status != "running":
-                    candidate.reasons = [f"Nur laufende Vorgänge können umziehen; dieser ist "
-                                         f"{STATUS_WORDS.get(row.status, row.status)}."]
+                    candidate.reasons = [Reason.of("not_running", status=row.status)]
                 else:
                     key = (row.version, frozenset(elements))
                     if key not in verdicts:
@@ -215,8 +253,7 @@ class Migrator:
     def _judge(self, session: Session, row: ProcessInstance, target: DefinitionVersion) -> Candidate:
         candidate = Candidate(row.id, row.version, row.status, row.business_key, row.case_ref)
         if row.status != "running":
-            candidate.reasons.append(f"Nur laufende Vorgänge können umziehen; dieser ist "
-                                     f"{STATUS_WORDS.get(row.status, row.status)}.")
+            candidate.reasons.append(Reason.of("not_running", status=row.status))
             return candidate
         workflow = self.engine.executor.load(session, row)
         loaded = self.engine.library.load(target)
@@ -227,7 +264,7 @@ class Migrator:
                 self.engine.executor.serializer.loads(text, loaded.spec, loaded.subprocess_specs)
         except Exception:  # noqa: BLE001 - whatever fails here makes the move unsafe
             LOG.warning("migration check of instance %s failed", row.id, exc_info=True)
-            candidate.reasons = [UNSAFE]
+            candidate.reasons = [Reason.of("unsafe")]
         return candidate
 
     def migrate(self, process_id: str, instance_ids: list[int], *, actor: Actor,
@@ -267,24 +304,24 @@ class Migrator:
         threading.Thread(target=run, name=f"migration-{progress.batch_id[:8]}", daemon=True).start()
         return progress
 
-    def _migrate_guarded(self, process_id: str, instance_id: int, version: int, actor: Actor) -> list[str]:
+    def _migrate_guarded(self, process_id: str, instance_id: int, version: int, actor: Actor) -> list[Reason]:
         try:
             with self.engine.db.unit_of_work() as session:
                 return self._migrate_one(session, process_id, instance_id, version, actor)
-        except StaleDataError:
-            return [str(ConcurrentModification("Der Vorgang wurde gleichzeitig geändert; bitte erneut versuchen."))]
+        except (StaleDataError, ConcurrentModification):
+            return [Reason.of("changed_meanwhile")]
         except KimflowError as err:
-            return [str(err)]
+            return [Reason.of("refused", message=str(err))]
 
     def _migrate_one(self, session: Session, process_id: str, instance_id: int, version: int,
-                     actor: Actor) -> list[str]:
+                     actor: Actor) -> list[Reason]:
         row = session.get(ProcessInstance, instance_id)
         if row is None or row.process_id != process_id:
-            return ["Dieser Vorgang gehört nicht zu diesem Prozess."]
+            return [Reason.of("other_process")]
         target = self._target(session, process_id, version)
         candidate = self._judge(session, row, target)
         if row.version >= version:
-            return [f"Der Vorgang ist schon auf Version {row.version}."]
+            return [Reason.of("already_moved", version=row.version)]
         if not candidate.movable:
             return candidate.reasons
         workflow = self.engine.executor.load(session, row)

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.read import lists as queries
-from engine.service.instance_migration import Migrator
+from engine.service.instance_migration import Migrator, Reason
 from engine.store import audit
 from engine.store.models import HumanTask
 from tests.conftest import fixture_files
@@ -67,7 +67,8 @@ def test_an_instance_standing_at_a_removed_task_cannot_move_and_says_why(engine,
     plan = {c.instance_id: c for c in Migrator(engine).plan("two_tasks")}
     assert plan[fresh].movable
     assert not plan[at_decide].movable
-    assert any("steht an »Entscheiden«" in reason for reason in plan[at_decide].reasons)
+    assert Reason.of("current_step_removed", name="Entscheiden", version=2) in plan[at_decide].reasons
+    assert any("steht an »Entscheiden«" in str(reason) for reason in plan[at_decide].reasons)
     report = Migrator(engine).migrate("two_tasks", [at_decide, fresh], actor=system)
     assert report.moved == [fresh] and at_decide in report.refused
     assert engine.show(at_decide).version == 1
@@ -88,7 +89,8 @@ def test_suspended_instances_are_listed_but_not_movable(engine, db, system, v1):
     engine.suspend(instance, actor=system)
     engine.deploy({"two_tasks.bpmn": INSERTED}, actor=system)
     [candidate] = Migrator(engine).plan("two_tasks")
-    assert candidate.reasons == ["Nur laufende Vorgänge können umziehen; dieser ist angehalten."]
+    assert candidate.reasons == [Reason.of("not_running", status="suspended")]
+    assert [str(r) for r in candidate.reasons] == ["Nur laufende Vorgänge können umziehen; dieser ist angehalten."]
 
 
 def test_a_waiting_timer_keeps_its_due_time_when_its_definition_did_not_change(engine, db, system, v1):
@@ -128,15 +130,26 @@ def _clone(db, instance_id: int, copies: int) -> None:
                                             for new_id in new_ids])
 
 
-def test_the_plan_names_each_instances_current_step_and_explains_in_german(engine, db, system, v1):
+def test_the_plan_names_each_instances_current_step_and_gives_reason_codes(engine, db, system, v1):
     at_record = engine.start("two_tasks", actor=system)
     at_decide = _at_decide(engine, db, system)
     engine.suspend(at_record, actor=system, reason="Rückfrage")
     engine.deploy({"two_tasks.bpmn": WITHOUT_DECIDE}, actor=system)
     plan = {c.instance_id: c for c in Migrator(engine).plan("two_tasks")}
     assert plan[at_record].steps == ["Antrag erfassen"] and not plan[at_record].movable
-    assert plan[at_record].reasons == ["Nur laufende Vorgänge können umziehen; dieser ist angehalten."]
-    assert plan[at_decide].reasons and all("<" not in r and "object" not in r for r in plan[at_decide].reasons)
+    assert plan[at_record].reasons == [Reason.of("not_running", status="suspended")]
+    reasons = plan[at_decide].as_dict()["reasons"]
+    assert {"code": "current_step_removed", "params": {"name": "Entscheiden", "version": 2},
+            "text": "Der Vorgang steht an »Entscheiden«; das gibt es in Version 2 nicht mehr."} in reasons
+    assert all("<" not in str(r) and "object" not in str(r) for r in plan[at_decide].reasons)
+
+
+def test_a_refused_move_reports_codes_not_sentences(engine, db, system, v1):
+    at_decide = _at_decide(engine, db, system)
+    engine.deploy({"two_tasks.bpmn": WITHOUT_DECIDE}, actor=system)
+    report = Migrator(engine).migrate("two_tasks", [at_decide, 999999], actor=system)
+    assert report.refused[999999] == [Reason.of("other_process")]
+    assert Reason.of("current_step_removed", name="Entscheiden", version=2) in report.refused[at_decide]
 
 
 def test_the_plan_for_a_thousand_instances_takes_under_a_second(engine, db, system, v1):

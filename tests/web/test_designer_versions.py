@@ -71,3 +71,55 @@ def test_a_large_migration_runs_in_the_background_with_progress(designer, servic
         time.sleep(0.05)
     assert progress["moved"] == 2 and progress["total"] == 2
     assert {services.engine.show(i).version for i in instances} == {2}
+
+
+WITHOUT_DECIDE = XML.replace('<bpmn:sequenceFlow id="f_big" sourceRef="gw" targetRef="decide">',
+                             '<bpmn:sequenceFlow id="f_big" sourceRef="gw" targetRef="end_ok">') \
+    .replace('<bpmn:userTask id="decide"', '<bpmn:userTask id="approve"') \
+    .replace('attachedToRef="decide"', 'attachedToRef="approve"').replace('sourceRef="decide"', 'sourceRef="approve"') \
+    .replace("<bpmn:flowNodeRef>decide</bpmn:flowNodeRef>", "<bpmn:flowNodeRef>approve</bpmn:flowNodeRef>")
+
+
+def _at_decide(services) -> int:
+    from engine.read.lists import open_tasks
+
+    instance = services.engine.start("two_tasks", actor=SYSTEM)
+    with services.db.reading() as session:
+        [task] = open_tasks(session, instance_id=instance)
+    services.engine.complete(task.id, actor=SYSTEM, data={"amount": 500})
+    return instance
+
+
+def _english(client) -> None:
+    client.post("/sprache", data={"lang": "en", "next": "/designer/"})
+
+
+def test_the_migration_page_explains_each_verdict_in_english(designer, services):
+    at_decide = _at_decide(services)
+    held = services.engine.start("two_tasks", actor=SYSTEM)
+    services.engine.suspend(held, actor=SYSTEM)
+    services.engine.deploy({"two_tasks.bpmn": WITHOUT_DECIDE}, actor=SYSTEM)
+    _english(designer)
+    html = designer.get("/designer/process/two_tasks/migration").get_data(as_text=True)
+    row = html[html.index(f'id="instance-{at_decide}"'):]
+    assert "The instance is at “Entscheiden”, which no longer exists in version 2." in row
+    assert "Only running instances can move; this one is suspended." in html
+    assert "Der Vorgang steht an" not in html and "Nur laufende" not in html and "angehalten" not in html
+
+
+def test_the_diff_api_gives_codes_and_labels_in_the_users_language(designer, services):
+    services.engine.deploy({"two_tasks.bpmn": WITHOUT_DECIDE.replace('camunda:priority="70"',
+                                                                     'camunda:priority="80"')}, actor=SYSTEM)
+    url = "/designer/api/process/two_tasks/vergleich?von=1&nach=2"
+    german = {e["element_id"]: e for e in designer.get(url).json["changed"]}
+    _english(designer)
+    english = designer.get(url).json
+    changed = {e["element_id"]: e for e in english["changed"]}
+    assert changed["record"]["changes"] == ["extensions"] == german["record"]["changes"]
+    assert changed["record"]["details"] == ["properties (responsibility, deadlines, priority, form)"]
+    assert german["record"]["details"] == ["Eigenschaften (Zuständigkeit, Fristen, Priorität, Formular)"]
+    assert changed["f_big"]["kind_label"] == "Connection" and german["f_big"]["kind_label"] == "Verbindung"
+    assert changed["f_big"]["name"].startswith("Flow from “Betrag groß?” to")
+    assert "target" in changed["f_big"]["changes"]
+    removed = {e["element_id"]: e for e in english["removed"]}
+    assert removed["decide"]["kind"] == "UserTask" and removed["decide"]["kind_label"] == "Task"

@@ -19,6 +19,7 @@ from engine import (
 )
 from web.designer import bp
 from web.designer.common import checked_kind, designer, suffix
+from web.designer.wording import diff_data as worded_diff
 from web.security import current_actor, roles_required
 
 ROLES = ("designer", "admin")
@@ -147,11 +148,11 @@ def run_scenarios(process_id: str):
 @bp.route("/api/process/<process_id>/vergleich")
 @roles_required(*ROLES)
 def diff_data(process_id: str):
-    """Return the differences between two deployed versions as JSON, for the diagram markers."""
+    """Return the differences between two deployed versions as JSON (codes and labels in the user's language)."""
     old, new = request.args.get("von", type=int), request.args.get("nach", type=int)
     if old is None or new is None:
         return jsonify({"error": _("Bitte zwei Versionen angeben (von, nach).")}), 400
     try:
-        return jsonify(designer().diff(process_id, old, new).as_dict())
+        return jsonify(worded_diff(designer().diff(process_id, old, new).as_dict()))
     except (NotFound, DefinitionError) as err:
         return jsonify({"error": str(err)}), 404

@@ -113,3 +113,25 @@ def test_a_lone_suppressed_cell_cannot_be_worked_out_from_the_district_total():
     hidden_total.rows[-1][1] = count(5)
     protect_totals(hidden_total, columns=[1])
     assert hidden_total.rows[-1][1].text == "."  # nothing else to withhold: the total goes
+
+
+def test_the_english_report_has_the_same_figures_under_english_titles_columns_and_notes(db, report):
+    with db.reading() as session:
+        english = steering_report(session, "2026-03", language="en")
+    for german_table, english_table in zip(report.tables, english.tables, strict=True):
+        figures = [[c.text for c in r[1:]] for r in english_table.rows]
+        assert figures == [[c.text for c in r[1:]] for r in german_table.rows]
+        assert english_table.title != german_table.title and english_table.note != german_table.note
+        assert len(english_table.columns) == len(german_table.columns)
+    caseload = english.table("caseload")
+    assert caseload.title == "Caseload" and caseload.columns[:2] == ["Municipality", "New cases"]
+    assert row(english, "caseload", "Rhein-Kreis Neuss, total")[1:4] == ["9", "8", "<5"]
+    assert row(english, "office_response", "Foreigners' authority")[1:3] == ["6", "9,5"]
+    assert row(english, "structural_problems", "Waiting times")[-1] == "6"
+    assert english.table("referral_sources").columns[1:] == ["Public authority / office", "Self-referral",
+                                                             "Welfare organisation / migration counselling"]
+
+
+@pytest.mark.parametrize(("key", "label"), [("2026-03", "March 2026"), ("2026-Q4", "Q4 2026")])
+def test_periods_are_named_in_english_too(key, label):
+    assert Period.parse(key).label_in("en") == label

@@ -9,12 +9,15 @@ from engine.core.actors import Actor
 from engine.read.lists import open_tasks
 from engine.store.models import DefinitionVersion, Incident
 from tests.bpmn_builder import build, user
+from workflows.catalogue import MUNICIPALITIES
 
 SYSTEM = Actor.system_actor("test")
 # German words and letters that would betray an untranslated text; the fixture's own data is English.
 GERMAN = re.compile(r"[äöüÄÖÜß]|\b(und|der|die|das|nicht|keine?|mit|für|bei|oder|ist|wird|noch|seit|zurück|weiter|"
                     r"Seite|alle|Vorgang|Vorgänge|Störung|Aufgabe|Bitte|bitte|Prozess|Version \d+ →|Entwurf|"
                     r"Begründung|Schritt|Fehler|Zeitgeber|Nachricht|Stelle|Kommune|Filtern|Speichern|Prüfen)\b")
+# Place names stay as they are in both languages ("Jüchen").
+PLACES = re.compile("|".join(re.escape(name) for name, _inhabitants in MUNICIPALITIES.values()))
 # Pages that are not screens: JSON, files, diagrams.
 NOT_PAGES = {"designer.source", "designer.save", "designer.validate", "designer.deploy_draft", "designer.dry_run",
              "designer.run_scenarios", "designer.diff_data", "designer.migration_progress", "designer.download",
@@ -60,7 +63,7 @@ def _in_english(client, path: str) -> str:
 
 def _visible_text(html: str) -> str:
     html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", html)
+    return PLACES.sub(" ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_every_page_of_the_two_workspaces_is_covered_here(app, pages):
@@ -73,8 +76,6 @@ def test_every_page_of_the_two_workspaces_is_covered_here(app, pages):
 def test_every_management_and_designer_page_shows_no_german_in_english_mode(make_user, login, pages):
     client = login(make_user("root", "admin"))
     for endpoint, path in pages.items():
-        if endpoint == "manage.report":
-            continue  # its tables are labelled by the steering report (workflows), see the test below
         found = GERMAN.findall(_visible_text(_in_english(client, path)))
         assert found == [], (endpoint, sorted(set(found)))
 
@@ -110,3 +111,18 @@ def test_the_steering_report_explains_its_figures_for_the_steering_group_in_both
     english = _in_english(client, "/manage/report")
     assert "Definitions" in english and "Benefit gap: days from the last AsylbLG payment" in english
     assert "Print view" in english and "All tables as XLSX" in english and "Druckansicht" not in english
+
+
+def test_the_steering_reports_tables_are_titled_and_explained_in_english(make_user, login):
+    client = login(make_user("chefin", "manager"))
+    german = client.get("/manage/report?period=2026-03").get_data(as_text=True)
+    assert "Fallzahlen" in german and "Offene Fälle je VZÄ" in german and "März 2026" in german
+    assert "Selbstmelder/in" in german and "Rhein-Kreis Neuss gesamt" in german and "Ausländerbehörde" in german
+    english = _in_english(client, "/manage/report?period=2026-03")
+    for text in ("Caseload", "Open cases per FTE", "March 2026", "Referral routes", "Self-referral",
+                 "Rhein-Kreis Neuss, total", "Foreigners&#39; authority", "Reasons for closure", "goals met",
+                 "Benefit gap when changing legal system", "noted for the steering group",
+                 "Cases with a clearing in the period, each with the status recorded last."):
+        assert text in english, text
+    for text in ("Fallzahlen", "Zugangswege", "gesamt", "Ausländerbehörde", "Abschlussgründe", "März"):
+        assert text not in english, text

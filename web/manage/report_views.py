@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Response, abort, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from engine import NotFound, clock, heatmap
 from web.manage import MANAGERS, bp
@@ -31,11 +32,15 @@ def _report() -> reports.SteeringReport:
     if area is not None and area not in report_labels.MUNICIPALITIES:
         abort(404)
     with services().db.reading() as session:
-        return reports.steering_report(session, _period(), [area] if area else None)
+        return reports.steering_report(session, _period(), [area] if area else None, language=_language())
+
+
+def _language() -> str:
+    return str(get_locale())
 
 
 def _definitions() -> list[str]:
-    return report_labels.definitions(str(get_locale()))
+    return report_labels.definitions(_language())
 
 
 @bp.get("/report")
@@ -70,8 +75,9 @@ def report_xlsx():
     steering = _report()
     area = request.args.get("area")
     record("report_exported", format="xlsx", period=steering.period.key, area=area)
-    title = f"Steuerungsbericht KIM {steering.period.label}" + (f", {report_labels.area_name(area)}" if area else "")
-    body = tables_xlsx(steering.tables, title=title, notes=_definitions())
+    title = f"{_('Steuerungsbericht KIM (Baustein 1)')}: {steering.period.label_in(_language())}" + (
+        f", {report_labels.area_name(area, _language())}" if area else "")
+    body = tables_xlsx(steering.tables, title=title, notes=_definitions(), language=_language())
     return Response(body, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="steuerungsbericht_{steering.period.key}.xlsx"'})
 

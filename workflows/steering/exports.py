@@ -15,6 +15,9 @@ from workflows.steering.model import Cell, Table
 HINT = ("Aggregiert und pseudonymisiert. Felder mit weniger als 5 Fällen sind unterdrückt (<5); "
         "„.“: zusätzlich geheim gehalten, damit Unterdrücktes nicht aus der Kreissumme folgt; "
         "– bedeutet: keine Fälle.")
+HINT_EN = ("Aggregated and pseudonymised. Cells of fewer than 5 cases are suppressed (<5); "
+           "'.': also kept secret so that a suppressed cell cannot be worked out from the district total; "
+           "– means: no cases.")
 
 
 def table_csv(table: Table) -> bytes:
@@ -26,15 +29,15 @@ def table_csv(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def tables_xlsx(tables: Iterable[Table], *, title: str, notes: Iterable[str] = ()) -> bytes:
+def tables_xlsx(tables: Iterable[Table], *, title: str, notes: Iterable[str] = (), language: str = "de") -> bytes:
     """Return a workbook with a cover sheet and one sheet per table; numbers stay numbers."""
     book = Workbook()
     cover = book.active
-    cover.title = "Hinweise"
-    for line in [title, HINT, *notes]:
+    cover.title = "Notes" if language == "en" else "Hinweise"
+    for line in [title, HINT_EN if language == "en" else HINT, *notes]:
         cover.append([line])
     cover["A1"].font = Font(bold=True)
-    used: set[str] = {"Hinweise"}
+    used: set[str] = {cover.title}
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table.title, used))
         sheet.append([table.title])

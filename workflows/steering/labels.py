@@ -1,54 +1,82 @@
-"""German labels of the codes the steering report groups by (the option ids of the KIM forms)."""
+"""Labels of the codes the steering report groups by (the option ids of the KIM forms), in German and English."""
 
 from __future__ import annotations
 
 from workflows.catalogue import MUNICIPALITIES as _MUNICIPALITIES
 from workflows.catalogue import OFFICES_ASKED, office_name
 
-MUNICIPALITIES = {area: name for area, (name, _inhabitants) in _MUNICIPALITIES.items()}
-TOTAL = "Rhein-Kreis Neuss gesamt"
-UNKNOWN_AREA = "ohne Kommune"
+Words = tuple[str, str]  # (German, English)
 
-SOURCES = {"office": "Behörde / Amt", "walk_in": "Selbstmelder/in",
-           "welfare": "Wohlfahrtsverband / Migrationsberatung"}
-RESIDENCE_TITLES = {
-    "aufenthaltsgestattung": "Gestattung", "duldung": "Duldung", "fiktionsbescheinigung": "Fiktion",
-    "aufenthaltserlaubnis": "Aufenthaltserlaubnis",
-    "niederlassungserlaubnis": "Niederlassung/Daueraufenthalt",
-    "eu_freizuegigkeit": "EU-Freizügigkeit", "chancen_aufenthalt": "Chancen-Aufenthalt", "none": "ohne Titel",
+MUNICIPALITIES = {area: name for area, (name, _inhabitants) in _MUNICIPALITIES.items()}  # proper names, one language
+TOTAL_WORDS: Words = ("Rhein-Kreis Neuss gesamt", "Rhein-Kreis Neuss, total")
+UNKNOWN_AREA_WORDS: Words = ("ohne Kommune", "no municipality")
+TOTAL, UNKNOWN_AREA = TOTAL_WORDS[0], UNKNOWN_AREA_WORDS[0]
+
+SOURCES: dict[str, Words] = {
+    "office": ("Behörde / Amt", "Public authority / office"), "walk_in": ("Selbstmelder/in", "Self-referral"),
+    "welfare": ("Wohlfahrtsverband / Migrationsberatung", "Welfare organisation / migration counselling"),
 }
-CLOSURE_REASONS = {
-    "goals_met": "Ziele erreicht", "handed_over": "übergeben", "moved_away": "verzogen",
-    "no_contact": "kein Kontakt", "consent_withdrawn": "Einwilligung widerrufen",
-    "naturalised": "eingebürgert",
-    "no_case_management": "ohne Fallmanagement (Kurzberatung/Regeldienst)",
+RESIDENCE_TITLES: dict[str, Words] = {
+    "aufenthaltsgestattung": ("Gestattung", "Permission to reside (asylum)"), "duldung": ("Duldung", "Toleration"),
+    "fiktionsbescheinigung": ("Fiktion", "Fictional certificate"),
+    "aufenthaltserlaubnis": ("Aufenthaltserlaubnis", "Residence permit"),
+    "niederlassungserlaubnis": ("Niederlassung/Daueraufenthalt", "Settlement / permanent residence"),
+    "eu_freizuegigkeit": ("EU-Freizügigkeit", "EU free movement"),
+    "chancen_aufenthalt": ("Chancen-Aufenthalt", "Opportunity residence"), "none": ("ohne Titel", "no title"),
+}
+CLOSURE_REASONS: dict[str, Words] = {
+    "goals_met": ("Ziele erreicht", "goals met"), "handed_over": ("übergeben", "handed over"),
+    "moved_away": ("verzogen", "moved away"), "no_contact": ("kein Kontakt", "no contact"),
+    "consent_withdrawn": ("Einwilligung widerrufen", "consent withdrawn"),
+    "naturalised": ("eingebürgert", "naturalised"),
+    "no_case_management": ("ohne Fallmanagement (Kurzberatung/Regeldienst)",
+                           "without case management (short advice / standard service)"),
 }
 OFFICES = {code: office_name(code) for code in OFFICES_ASKED}
-PROBLEM_CATEGORIES = {
-    "waiting_time": "Wartezeiten", "interface": "Schnittstelle / Zuständigkeit",
-    "benefit_gap": "Leistungslücke",
-    "information": "Informationsfluss", "language": "Sprachmittlung",
-    "legal": "Rechtslage", "other": "Sonstiges",
+PROBLEM_CATEGORIES: dict[str, Words] = {
+    "waiting_time": ("Wartezeiten", "Waiting times"),
+    "interface": ("Schnittstelle / Zuständigkeit", "Interface / responsibility"),
+    "benefit_gap": ("Leistungslücke", "Benefit gap"), "information": ("Informationsfluss", "Flow of information"),
+    "language": ("Sprachmittlung", "Language mediation"), "legal": ("Rechtslage", "Legal situation"),
+    "other": ("Sonstiges", "Other"),
 }
-PROBLEM_STATUSES = {"new": "neu", "steering_group": "für Lenkungsgruppe vorgemerkt", "solved": "gelöst",
-                    "rejected": "nicht weiter verfolgt"}
+PROBLEM_STATUSES: dict[str, Words] = {
+    "new": ("neu", "new"), "steering_group": ("für Lenkungsgruppe vorgemerkt", "noted for the steering group"),
+    "solved": ("gelöst", "solved"), "rejected": ("nicht weiter verfolgt", "not pursued"),
+}
 
 
-def area_name(area: str | None) -> str:
+def say(words: Words, language: str = "de") -> str:
+    """Return the English or German one of a pair of words."""
+    return words[1] if language == "en" else words[0]
+
+
+def names(mapping: dict[str, Words], language: str = "de") -> dict[str, str]:
+    """Return code -> label in one language."""
+    return {code: say(words, language) for code, words in mapping.items()}
+
+
+def office_label(code: str, language: str = "de") -> str:
+    """Return an office's name in the given language."""
+    return office_name(code, language)
+
+
+def area_name(area: str | None, language: str = "de") -> str:
     """Return a municipality's display name."""
     if area is None:
-        return UNKNOWN_AREA
+        return say(UNKNOWN_AREA_WORDS, language)
     return MUNICIPALITIES.get(area, area)
 
 
-def title_name(code: str | None) -> str:
-    return RESIDENCE_TITLES.get(code or "", code or "unbekannt")
+def title_name(code: str | None, language: str = "de") -> str:
+    words = RESIDENCE_TITLES.get(code or "")
+    return say(words, language) if words else (code or say(("unbekannt", "unknown"), language))
 
 
-def transition_name(code: str) -> str:
+def transition_name(code: str, language: str = "de") -> str:
     """Return "Duldung → Aufenthaltserlaubnis" for "duldung>aufenthaltserlaubnis"."""
     old, _, new = code.partition(">")
-    return f"{title_name(old)} → {title_name(new)}"
+    return f"{title_name(old, language)} → {title_name(new, language)}"
 
 
 # What each figure of the steering report counts, written for the steering group (German, English).

@@ -43,6 +43,14 @@ class Period:
 
     @property
     def label(self) -> str:
+        return self.label_in("de")
+
+    def label_in(self, language: str) -> str:
+        """Return "März 2026" or "1. Quartal 2026" (English: "March 2026", "Q1 2026")."""
+        if language == "en":
+            if self.is_quarter:
+                return f"Q{self.key[-1]} {self.start.year}"
+            return f"{ENGLISH_MONTHS[self.start.month - 1]} {self.start.year}"
         if self.is_quarter:
             return f"{self.key[-1]}. Quartal {self.start.year}"
         return f"{GERMAN_MONTHS[self.start.month - 1]} {self.start.year}"
@@ -56,6 +64,8 @@ class Period:
 
 GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
                  "Oktober", "November", "Dezember")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December")
 
 
 @dataclass(frozen=True)

@@ -119,12 +119,13 @@ def _area_order(area: str) -> tuple[int, str]:
     return (order.index(area), area) if area in order else (len(order), area)
 
 
-def steering_report(session: Session, period: Period | str,
-                    areas: Collection[str] | None = None) -> SteeringReport:
-    """Build the steering report of a month or quarter for the given municipalities (default: all)."""
+def steering_report(session: Session, period: Period | str, areas: Collection[str] | None = None,
+                    language: str = "de") -> SteeringReport:
+    """Build the steering report of a month or quarter for the given municipalities (default: all), in German
+    or English."""
     period = Period.parse(period) if isinstance(period, str) else period
     facts = load_facts(session, period, areas)
-    return SteeringReport(period, facts.areas, [build(facts) for build in SECTIONS], clock.now())
+    return SteeringReport(period, facts.areas, [build(facts, language) for build in SECTIONS], clock.now())
 
 
 def set_posts(session: Session, posts: dict[str, float]) -> None:

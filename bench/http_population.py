@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, text
 
 from bench.engine_measures import PROCESS_ID, deploy_two_tasks
 from engine.core.actors import Actor
-from engine.identity import org
+from engine.identity import org, service_accounts
 from engine.identity.models import Unit
 from engine.service.engine import ProcessEngine
 from engine.store.models import HumanTask, ProcessInstance
@@ -42,6 +42,15 @@ def seed(engine: ProcessEngine, real_instances: int) -> tuple[list[int], str]:
     started = [engine.start(PROCESS_ID, actor=SYSTEM, data={"applicant": "A. Beispiel"}, case_ref=case_ref)
                for _ in range(real_instances)]
     return started, case_ref
+
+
+def api_headers(app) -> dict[str, str]:
+    """Return the bearer header of a service account of the clerk's unit that may start and complete."""
+    with app.extensions["kimflow"].db.unit_of_work() as session:
+        account = service_accounts.create_account(session, f"bench-{uuid.uuid4().hex[:8]}", units=[CLERK_UNIT],
+                                                  verbs=["start", "tasks"], actor="bench")
+        token = service_accounts.issue_token(session, account.id, actor="bench")
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _units(engine: ProcessEngine) -> list[tuple[str, str]]:

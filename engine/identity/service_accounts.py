@@ -101,11 +101,13 @@ def account_actor(session: Session, name: str, units: list[str]) -> Actor:
 def authenticate(session: Session, token: str, now: dt.datetime | None = None) -> Caller:
     """Return the caller a token stands for, or raise TokenError."""
     prefix, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
-    row = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix)) if prefix and secret else None
+    found = session.execute(select(ApiToken, ServiceAccount).outerjoin(  # token and account in one statement
+        ServiceAccount, ServiceAccount.id == ApiToken.account_id).where(ApiToken.prefix == prefix)).first() \
+        if prefix and secret else None
+    row, account = found if found is not None else (None, None)
     if row is None or not hmac.compare_digest(row.digest, _digest(secret)):
         raise TokenError("Unbekanntes API-Token")
     now = now or clock.now()
-    account = session.get(ServiceAccount, row.account_id)
     if row.revoked_at is not None or row.expires_at <= now or account is None or not account.active:
         raise TokenError("Das API-Token ist widerrufen oder abgelaufen")
     row.last_used_at = now

@@ -59,7 +59,7 @@ def test_suspending_needs_a_reason_which_is_audited(make_user, login, instance_i
     client.post(f"/manage/instances/{instance_id}/suspend", data={"reason": "Klärung mit dem Amt"})
     assert services.engine.show(instance_id).status == "suspended"
     page = client.get(f"/manage/instances/{instance_id}").get_data(as_text=True)
-    assert "chefin: angehalten – „Klärung mit dem Amt“" in page and "instance_suspended" not in page
+    assert "Chefin: angehalten – „Klärung mit dem Amt“" in page and "instance_suspended" not in page
 
 
 def test_only_an_admin_may_correct_a_data_value(make_user, login, instance_id, services):

@@ -18,6 +18,8 @@ def _designer_csp(response):
 
 from web.designer import api, views, wording  # noqa: E402,F401  (views register on bp)
 from web.designer.js_texts import designer_texts  # noqa: E402
+from web.manage import labels  # noqa: E402
 
 wording.register(bp)
+labels.register(bp)  # account names and codes in words, also when the management workspace is not registered
 bp.add_app_template_global(designer_texts, "designer_texts")

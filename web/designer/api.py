@@ -20,6 +20,8 @@ from engine import (
 from web.designer import bp
 from web.designer.common import checked_kind, designer, suffix
 from web.designer.wording import diff_data as worded_diff
+from web.i18n import datetime_text
+from web.manage.labels import person_name
 from web.security import current_actor, roles_required
 
 ROLES = ("designer", "admin")
@@ -74,10 +76,23 @@ def save_draft(kind: str, process_id: str):
     try:
         saved, problems = designer().save(draft, actor=current_actor())
     except DraftConflict as err:
-        return jsonify({"error": str(err), "current": err.current.as_dict()}), 409
+        return jsonify({"error": _conflict_text(err), "current": _draft(err.current)}), 409
     except KimflowError as err:
         return jsonify({"error": str(err)}), 409
-    return jsonify({"draft": saved.as_dict(), "problems": _problems(problems)})
+    return jsonify({"draft": _draft(saved), "problems": _problems(problems)})
+
+
+def _draft(draft) -> dict:
+    """Return a draft as JSON with the display name of whoever saved it beside the account name."""
+    return {**draft.as_dict(), "updated_by_name": person_name(draft.updated_by)}
+
+
+def _conflict_text(err: DraftConflict) -> str:
+    current = err.current
+    return _("Der Entwurf wurde inzwischen von %(name)s am %(when)s gespeichert (Stand %(revision)d). Ihre "
+             "Änderungen wurden nicht überschrieben und sind noch im Editor: laden Sie Ihre Fassung herunter oder "
+             "übernehmen Sie sie bewusst.", name=person_name(current.updated_by),
+             when=datetime_text(current.updated_at) if current.updated_at else "–", revision=current.revision)
 
 
 @bp.route("/api/<kind>/<process_id>/pruefen", methods=["POST"])

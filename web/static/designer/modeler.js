@@ -140,7 +140,7 @@
       state.conflictRevision = null;
       document.getElementById("btn-overwrite").hidden = true;
       setDraftState(T("Entwurf Stand {revision}, gespeichert von {user}",
-        { revision: state.revision, user: result.data.draft.updated_by }));
+        { revision: state.revision, user: result.data.draft.updated_by_name || result.data.draft.updated_by }));
       var errors = showProblems(result.data.problems);
       say(errors ? T("Gespeichert. Der Entwurf hat {n} Fehler (im Diagramm markiert).", { n: errors }) : T("Gespeichert."),
         errors ? "warning" : "success");

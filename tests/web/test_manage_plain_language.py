@@ -1,0 +1,57 @@
+"""The management pages name offices, units, municipalities and people, not their codes and user names."""
+
+import re
+
+import pytest
+
+from engine import org
+from engine.core.actors import Actor
+from engine.read.lists import open_tasks
+from tests.bpmn_builder import build, user
+
+SYSTEM = Actor.system_actor("test")
+
+
+def _process() -> str:
+    return build("permit", [("start", "s"), user("check", "Check papers", "abh"), ("end", "e")],
+                 [("s", "check"), ("check", "e")], name="Permit")
+
+
+@pytest.fixture
+def instance(services):
+    services.engine.deploy({"permit.bpmn": _process()}, actor=SYSTEM)
+    return services.engine.start("permit", actor=SYSTEM, business_key="REF-7")
+
+
+def _task_row(html: str) -> str:
+    return re.search(r"<tr><td title=\"check\">.*?</tr>", html, re.S).group(0)
+
+
+def test_the_instance_page_names_the_office_not_its_code(make_user, login, instance):
+    client = login(make_user("chefin", "manager"))
+    row = _task_row(client.get(f"/manage/instances/{instance}").get_data(as_text=True))
+    assert "Ausländerbehörde" in row and ">abh<" not in row
+    client.post("/sprache", data={"lang": "en", "next": "/manage/"})
+    row = _task_row(client.get(f"/manage/instances/{instance}").get_data(as_text=True))
+    assert "Foreigners&#39; authority" in row and "Ausländerbehörde" not in row
+
+
+def test_the_instance_page_names_who_works_on_a_task_by_display_name(make_user, login, services, instance):
+    make_user("m.schmidt", units=("abh_neuss",), display_name="Maria Schmidt")
+    with services.db.reading() as session:
+        [task] = open_tasks(session, instance_id=instance)
+        clerk = org.actor_for(session, "m.schmidt")
+    services.engine.claim(task.id, actor=clerk)
+    client = login(make_user("chefin", "manager"))
+    row = _task_row(client.get(f"/manage/instances/{instance}").get_data(as_text=True))
+    assert "Maria Schmidt" in row and "m.schmidt" not in row
+
+
+def test_the_instance_list_names_units_in_its_filter(make_user, login, instance):
+    make_user("m.schmidt", units=("abh_neuss",), display_name="Maria Schmidt")
+    client = login(make_user("chefin", "manager"))
+    html = client.get("/manage/instances?unit=abh_neuss").get_data(as_text=True)
+    option = re.search(r'<option value="abh_neuss"[^>]*>([^<]*)</option>', html)
+    assert option and "selected" in option.group(0) and option.group(1) != "abh_neuss"
+    listed = client.get("/manage/instances").get_data(as_text=True)
+    assert f">Vorgang {instance}</a>" in listed  # the instance's number is labelled

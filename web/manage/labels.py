@@ -1,0 +1,61 @@
+"""Put the codes and account names the management and designer pages hold into words a person reads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g
+from flask_babel import get_locale
+
+from engine import NotFound, org
+from web.security import services
+from workflows.catalogue import OFFICES, municipality_name, office_name
+
+
+def area_label(area: str | None) -> str:
+    """Return a municipality's name for its area code ("neuss" -> "Neuss")."""
+    return municipality_name(area)
+
+
+def office_label(code: str | None) -> str:
+    """Return an office's name in the user's language ("abh" -> "Ausländerbehörde")."""
+    return office_name(code, str(get_locale())) if code else ""
+
+
+def _unit_names() -> dict[str, str]:
+    if "unit_names" not in g:
+        with services().db.reading() as session:
+            g.unit_names = org.unit_names(session)
+    return g.unit_names
+
+
+def unit_label(code: str | None) -> str:
+    """Return a unit's name for its code; an office code reads as the office's name."""
+    if not code:
+        return ""
+    return _unit_names().get(code) or (office_label(code) if code in OFFICES else code)
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """Return (code, name) of every unit, by name, for a filter."""
+    return sorted(_unit_names().items(), key=lambda pair: pair[1])
+
+
+def person_name(username: str | None) -> str:
+    """Return an account's display name; an account unknown here (a system actor) keeps its name."""
+    if not username:
+        return ""
+    names = g.setdefault("display_names", {})
+    if username not in names:
+        try:
+            with services().db.reading() as session:
+                names[username] = org.user_by_name(session, username).display_name or username
+        except NotFound:
+            names[username] = username
+    return names[username]
+
+
+def register(bp: Blueprint) -> None:
+    """Offer the labels to every template as filters."""
+    for name, function in (("area_label", area_label), ("office_label", office_label), ("unit_label", unit_label),
+                           ("person_name", person_name)):
+        bp.add_app_template_filter(function, name)
+    bp.add_app_template_global(unit_choices, "unit_choices")

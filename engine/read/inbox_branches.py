@@ -24,15 +24,20 @@ BADGES_KEY = "kimflow_inbox_badges"
 
 def branches(actor: Actor) -> list[ColumnElement[bool]]:
     """Return the task rule (`task_rule.available_clause`) as index-friendly branches whose OR it is."""
+    return [clause for clause, _by_id in _branches(actor)]
+
+
+def _branches(actor: Actor) -> list[tuple[ColumnElement[bool], bool]]:
+    """Return each branch and whether it is a short id list (candidate users) read by primary key."""
     if actor.system:
-        return [true()]
+        return [(true(), False)]
     result: list[ColumnElement[bool]] = [HumanTask.unit == unit for unit in sorted(actor.units)]
     result += [HumanTask.unit.is_(None) & (HumanTask.office == office)
                for office in sorted(actor.offices | actor.units)]
     people = sorted(actor.personal_names)
     result.append(HumanTask.assignee.in_(people))
-    result.append(HumanTask.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username.in_(people))))
-    return result
+    candidate = HumanTask.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username.in_(people)))
+    return [(clause, False) for clause in result] + [(candidate, True)]
 
 
 def _ids(part: Select) -> Select:
@@ -41,10 +46,12 @@ def _ids(part: Select) -> Select:
 
 def _parts(actor: Actor, statuses: tuple[str, ...], refine: Refine, sort: str, order: tuple,
            rows: int) -> Iterator[Select]:
-    for branch in branches(actor):
+    for branch, by_id in _branches(actor):
         for status in statuses:
             base = refine(select(HumanTask.id).where(branch, HumanTask.status == status))
-            if sort == "due":  # NULLS LAST as two index ranges: dated tasks by due date, then undated by age
+            # A candidate user's few task ids are read by primary key and sorted; split by due date, the planner
+            # would walk the (status, due_at) index over every undated open task instead (SQLite: 30 ms at 100,000).
+            if sort == "due" and not by_id:  # NULLS LAST as two index ranges: dated tasks by due date, then by age
                 yield base.where(HumanTask.due_at.is_not(None)).order_by(
                     HumanTask.due_at, HumanTask.created_at, HumanTask.id).limit(rows)
                 yield base.where(HumanTask.due_at.is_(None)).order_by(HumanTask.created_at, HumanTask.id).limit(rows)

@@ -23,7 +23,7 @@ from sqlalchemy import event  # noqa: E402
 
 from bench import http_population as population  # noqa: E402
 from bench.databases import DEFAULT_POSTGRES, open_database, postgres_reachable  # noqa: E402
-from bench.http_plans import inbox_plan  # noqa: E402
+from bench.http_plans import inbox_plan, inbox_query_ms  # noqa: E402
 from engine.service.engine import ProcessEngine  # noqa: E402
 from web.app import create_app  # noqa: E402
 from web.cli import kim_extensions  # noqa: E402
@@ -144,7 +144,10 @@ def run(url: str | None, size: int, samples: int) -> None:
                           "OPTIONAL_BLUEPRINTS": ("web.manage", "web.api")})
         rows = measure(app, _open_task_ids(engine, instance_ids), case_ref, samples)
         _print(rows)
-        print("\ninbox query plan (group view, first page):")
+        page_ms, badges_ms = inbox_query_ms(app, population.CLERK)
+        print(f"\ninbox query alone (median of 30): group view's first page {page_ms:.2f} ms, "
+              f"the three badge counts {badges_ms:.2f} ms")
+        print("inbox query plan (group view, first page):")
         print(inbox_plan(app, population.CLERK))
         app.extensions["kimflow"].db.engine.dispose()
 

@@ -3,8 +3,9 @@
 Two residents, one of Neuss and one of Kaarst, each with a case file (consent, note, document, deadline), an
 open task and a completed one, and a process instance. Every demo account below opens every route of the app
 with the objects of both cases. A user without need-to-know for a case gets 404 (403 from the role check where a
-route says so) and never sees a word of that person (name, birth date, note, document name, who completed what).
-A route the matrix does not know fails the test, so a new route has to be placed here before it ships.
+route says so), the refusal is audited, and they never see a word of that person (name, birth date, note,
+document name, who completed what). A route the matrix does not know fails the test, so a new route has to
+be placed here before it ships.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter, Rule
 
 from engine.core.actors import Actor
@@ -230,7 +231,15 @@ def clients(app, people) -> dict:
     return {user: _client_as(app, user) for user in USERS}
 
 
-def test_case_routes_refuse_everyone_without_need_to_know_and_show_them_nothing(app, people, clients):
+def _refusal_count(services) -> int:
+    from engine.store.models import AuditEvent
+
+    with services.db.reading() as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.action.in_(("access_denied", "case_access_denied"))))
+
+
+def test_case_routes_refuse_everyone_without_need_to_know_and_show_them_nothing(app, people, clients, services):
     failures = []
     for rule in _rules(app, "case"):
         for area, person in people.items():
@@ -239,6 +248,7 @@ def test_case_routes_refuse_everyone_without_need_to_know_and_show_them_nothing(
                 for method in _methods(rule):
                     if user in NEED_TO_KNOW[area] and method != "GET":
                         continue  # the own case's changes are the feature tests' business, not the matrix's
+                    refusals = _refusal_count(services)
                     response = client.open(url, method=method)
                     body = _text(response)
                     if user in NEED_TO_KNOW[area]:
@@ -246,10 +256,13 @@ def test_case_routes_refuse_everyone_without_need_to_know_and_show_them_nothing(
                             failures.append((user, method, url, response.status_code))
                     elif response.status_code not in NOT_FOUND or _leaked(body, person.secrets):
                         failures.append((user, method, url, response.status_code, _leaked(body, person.secrets)))
+                    elif _refusal_count(services) == refusals:
+                        failures.append((user, method, url, "refusal not audited"))
     assert failures == []
 
 
-def test_task_routes_refuse_other_units_for_open_and_completed_tasks_without_naming_anyone(app, people, clients):
+def test_task_routes_refuse_other_units_for_open_and_completed_tasks_without_naming_anyone(app, people, clients,
+                                                                                           services):
     failures = []
     for rule in _rules(app, "task"):
         for area, person in people.items():
@@ -262,10 +275,13 @@ def test_task_routes_refuse_other_units_for_open_and_completed_tasks_without_nam
                             if method == "GET" and client.get(url).status_code >= 500:
                                 failures.append((user, method, url, "500"))
                             continue
+                        refusals = _refusal_count(services)
                         response = client.open(url, method=method)
                         leaks = _leaked(_text(response), person.secrets + person.completer)
                         if response.status_code not in NOT_FOUND or leaks:
                             failures.append((user, method, url, response.status_code, leaks))
+                        elif _refusal_count(services) == refusals:
+                            failures.append((user, method, url, "refusal not audited"))
     assert failures == []
 
 

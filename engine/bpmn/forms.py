@@ -22,6 +22,7 @@ from engine.bpmn.form_values import (
     format_number,
     is_blank,
     to_boolean,
+    to_decimal,
     to_iso_date,
     to_long,
     to_string,
@@ -29,11 +30,13 @@ from engine.bpmn.form_values import (
 from engine.core import clock
 from engine.core.localtime import german_date, local_date
 
-FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
+FIELD_TYPES = ("string", "long", "double", "decimal", "boolean", "date", "enum")
 CONSTRAINTS = ("required", "readonly", "min", "max", "minlength", "maxlength")
 _CONVERTERS: dict[str, Callable[[object], object]] = {
-    "string": to_string, "long": to_long, "boolean": to_boolean, "date": to_iso_date, "enum": to_string,
+    "string": to_string, "long": to_long, "double": to_decimal, "decimal": to_decimal, "boolean": to_boolean,
+    "date": to_iso_date, "enum": to_string,
 }
+NUMBER_TYPES = ("long", "double", "decimal")
 
 
 @dataclass
@@ -73,7 +76,7 @@ class FormField:
                 errors.append(f"Mindestens {self.minlength} Zeichen")
             if self.maxlength is not None and len(value) > self.maxlength:
                 errors.append(f"Höchstens {self.maxlength} Zeichen")
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             if self.min is not None and value < self.min:
                 errors.append(f"Wert muss ≥ {format_number(self.min)} sein")
             if self.max is not None and value > self.max:
@@ -159,8 +162,8 @@ def _apply_constraint(target: FormField, name: str, config: object, problems: li
     elif name in ("min", "max") and target.type == "date":
         _apply_date_bound(target, name, config, problems)
     elif name in ("min", "max"):
-        if target.type != "long":
-            problems.append(f"Die Validierung »{name}« gilt nur für Zahlenfelder (long).")
+        if target.type not in NUMBER_TYPES:
+            problems.append(f"Die Validierung »{name}« gilt nur für Zahlenfelder ({', '.join(NUMBER_TYPES)}).")
         setattr(target, name, _number(config, name, problems))
     elif name in ("minlength", "maxlength"):
         if target.type != "string":

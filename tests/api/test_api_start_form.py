@@ -96,10 +96,10 @@ def test_a_starter_reads_the_start_form_as_json_schema_and_others_get_404(proces
 
 def test_a_start_form_with_an_unsupported_field_is_refused_at_deploy(client, token_for, services):
     headers = token_for("designer-tool", verbs=["deploy"])
-    bad = process_xml("zuschuss", "Zuschuss", "sozialamt", form='<camunda:formField id="betrag" type="decimal" />')
+    bad = process_xml("zuschuss", "Zuschuss", "sozialamt", form='<camunda:formField id="betrag" type="currency" />')
     answer = client.post("/api/v1/process-definitions", headers=headers, json={"files": {"zuschuss.bpmn": bad}})
     assert answer.status_code == 422
     [error] = answer.get_json()["errors"]
-    assert "[start]" in error["messages"][0] and "Feldtyp »decimal«" in error["messages"][0]
+    assert "[start]" in error["messages"][0] and "Feldtyp »currency«" in error["messages"][0]
     with services.db.reading() as session:
         assert session.scalar(select(DefinitionVersion.id).where(DefinitionVersion.process_id == "zuschuss")) is None

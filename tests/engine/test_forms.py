@@ -154,7 +154,7 @@ def test_form_for_returns_none_without_fields():
 
 
 @pytest.mark.parametrize(("field", "fragment"), [
-    (_spiff_field("x", "decimal"), "Feldtyp »decimal«"),
+    (_spiff_field("x", "currency"), "Feldtyp »currency«"),
     (_spiff_field("x", "enum"), "keine Optionen"),
     (_spiff_field("x", "long", min="eins"), "braucht eine Zahl"),
     (_spiff_field("x", "string", minlength="-1"), "ganze Zahl ≥ 0"),

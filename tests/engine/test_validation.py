@@ -144,11 +144,11 @@ def test_lanes_following_the_convention_are_accepted(name, lane_id):
 
 
 def test_invalid_form_is_reported_on_the_user_task():
-    form = ('<bpmn:extensionElements><camunda:formData><camunda:formField id="x" type="decimal"/>'
+    form = ('<bpmn:extensionElements><camunda:formData><camunda:formField id="x" type="currency"/>'
             '</camunda:formData></bpmn:extensionElements>')
     problem = _only_error(_process(_linear(f'<bpmn:userTask id="m">{form}</bpmn:userTask>')))
     assert problem.element_id == "m"
-    assert "Feldtyp »decimal«" in problem.message
+    assert "Feldtyp »currency«" in problem.message
 
 
 @pytest.mark.parametrize(("timer", "fragment"), [

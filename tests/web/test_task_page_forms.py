@@ -129,8 +129,6 @@ AMOUNT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:process></bpmn:definitions>"""
 
 
-@pytest.mark.xfail(strict=True, reason="engine/bpmn/forms.py (another engineer's file) does not register the "
-                                       "double/decimal field types with form_values.to_decimal yet")
 def test_a_double_field_takes_a_german_amount_end_to_end(services):
     from engine.core.actors import Actor
     from engine.read import lists
@@ -142,3 +140,20 @@ def test_a_double_field_takes_a_german_amount_end_to_end(services):
         [task] = lists.open_tasks(session, instance_id=instance_id)
     services.engine.complete(task.id, actor=system, data={"betrag": "1.234,50"})
     assert services.engine.show(instance_id).data["betrag"] == 1234.5
+
+
+def test_a_double_field_refuses_an_amount_outside_its_bounds_in_german(services):
+    from engine.core.actors import Actor
+    from engine.core.errors import FormErrors
+    from engine.read import lists
+
+    bounded = AMOUNT_BPMN.replace('<camunda:constraint name="required" />',
+                                  '<camunda:constraint name="required" /><camunda:constraint name="max" config="5000" />')
+    system = Actor.system_actor()
+    services.engine.deploy({"amount_check.bpmn": bounded}, actor=system)
+    instance_id = services.engine.start("amount_check", actor=system)
+    with services.db.reading() as session:
+        [task] = lists.open_tasks(session, instance_id=instance_id)
+    with pytest.raises(FormErrors) as refused:
+        services.engine.complete(task.id, actor=system, data={"betrag": "12.000,00"})
+    assert "5.000" in str(refused.value.errors["betrag"]) or "5000" in str(refused.value.errors["betrag"])

@@ -6,7 +6,8 @@ from typing import Any
 
 from engine import Form, FormField
 
-TYPES = {"string": {"type": "string"}, "long": {"type": "integer"}, "boolean": {"type": "boolean"},
+TYPES = {"string": {"type": "string"}, "long": {"type": "integer"}, "double": {"type": "number"},
+         "decimal": {"type": "number"}, "boolean": {"type": "boolean"},
          "date": {"type": "string", "format": "date"}, "enum": {"type": "string"}}
 
 

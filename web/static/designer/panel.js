@@ -3,10 +3,11 @@
   "use strict";
 
   var T = window.kfText || function (text) { return text; };
-  var FIELD_TYPES = ["string", "long", "boolean", "date", "enum"];
+  var FIELD_TYPES = ["string", "long", "double", "boolean", "date", "enum"];
   // Constraints per field type the engine checks (engine/bpmn/forms.py): [name, label, hint].
   var LIMITS = {
     "long": [["min", T("Kleinster Wert (min)"), ""], ["max", T("Größter Wert (max)"), ""]],
+    "double": [["min", T("Kleinster Wert (min)"), ""], ["max", T("Größter Wert (max)"), ""]],
     "string": [["minlength", T("Mindestlänge (minlength)"), ""], ["maxlength", T("Höchstlänge (maxlength)"), ""]],
     "date": [["min", T("Frühestes Datum (min)"), T("JJJJ-MM-TT oder today, auch today-P18Y")],
              ["max", T("Spätestes Datum (max)"), T("JJJJ-MM-TT oder today, auch today+P30D")]]

@@ -76,6 +76,7 @@ def main() -> None:
     manager = Actor("cm", units=frozenset({"kim_cm_neuss"}), offices=frozenset({"kim_cm"}), roles=frozenset({"staff"}))
     clerk = Actor("sk", units=frozenset({"sozialamt_kaarst"}), offices=frozenset({"sozialamt"}),
                   roles=frozenset({"staff"}))
+    district = Actor("ak", units=frozenset({"abh_kreis"}), offices=frozenset({"abh"}), roles=frozenset({"staff"}))
 
     def page(actor, **flt):
         with db.unit_of_work() as session:
@@ -90,6 +91,7 @@ def main() -> None:
         "case list, page 20, sorted by case number": lambda: page(manager, scope="unit", sort="case_ref", page=20),
         "case list, overdue only": lambda: page(manager, scope="unit", overdue=True),
         "case list, Kaarst Sozialamt (sees nothing)": lambda: page(clerk, scope="unit"),
+        "case list, district ABH (district-wide unit)": lambda: page(district, scope="unit"),
         "search by name (Muhammad)": lambda: search(manager, name="Muhammad"),
         "search by name and birth date": lambda: search(manager, name="Haddad", birth_date=dt.date(1980, 3, 3)),
         "search by case number": lambda: search(manager, case_ref="K-2026-050000"),

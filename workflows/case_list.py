@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -21,7 +21,7 @@ from engine.service.task_rule import OPEN_STATES
 from engine.store import audit
 from engine.store.models import AuditEvent, HumanTask
 from workflows.cases.models import Case, Deadline
-from workflows.cases.visibility import named_case_refs, visible_case_refs
+from workflows.cases.visibility import case_ids, named_case_refs, visible_conditions
 
 SCOPES = ("unit", "mine")
 SORTS: dict[str, tuple[Any, ...]] = {"-opened": (Case.id.desc(),), "opened": (Case.id.asc(),),
@@ -80,15 +80,17 @@ def _open_task_refs(*conditions) -> Select:
                                             *conditions)
 
 
-def within(query: Select, allowed: Select) -> Select:
-    """Apply the visibility query's condition to each kim_case row (an IN over the whole visible set is slower)."""
-    condition = allowed.whereclause
-    return query if condition is None else query.where(condition)
+def within(query: Select, conditions: list[ColumnElement[bool]] | None) -> Select:
+    """Keep the kim_case rows meeting one of the visibility conditions (None: every case).
+
+    Each condition is its own branch of a UNION carrying the query's filters, so each seeks its index.
+    """
+    return query if conditions is None else query.where(Case.id.in_(case_ids(conditions, query.order_by(None))))
 
 
-def cases_query(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime) -> Select:
-    """Return the filtered, sorted query of the case rows the actor may open."""
-    query = within(select(Case), visible_case_refs(session, actor, now))
+def _filtered(actor: Actor, flt: CaseFilter, now: dt.datetime) -> Select:
+    """Return the list's filters on kim_case, without visibility and order."""
+    query = select(Case)
     if flt.scope == "mine":
         query = query.where(or_(Case.opened_by == actor.name, Case.case_ref.in_(_open_task_refs(
             or_(HumanTask.claimed_by == actor.name, HumanTask.assignee == actor.name)))))
@@ -98,17 +100,42 @@ def cases_query(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetim
         query = query.where(Case.area == flt.area)
     if flt.overdue:
         query = query.where(Case.case_ref.in_(_open_task_refs(HumanTask.due_at < now)))
-    return query.order_by(*SORTS.get(flt.sort, SORTS["-opened"]))
+    return query
+
+
+def _first(query: Select, conditions: list[ColumnElement[bool]], order: tuple[Any, ...], count: int) -> Select:
+    """Return the ids of the first `count` rows of the query in `order` that meet one of the conditions.
+
+    Each branch stops after `count` rows of its own index range, so a page never reads the whole visible set.
+    """
+    branches = [select(part.c.id) for part in (
+        query.with_only_columns(Case.id).where(condition).order_by(*order).limit(count).subquery()
+        for condition in conditions)]
+    if not branches:
+        return select(Case.id).where(false())
+    return branches[0] if len(branches) == 1 else select(union(*branches).subquery().c.id)
+
+
+def cases_query(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime) -> Select:
+    """Return the filtered, sorted query of the case rows the actor may open."""
+    order = SORTS.get(flt.sort, SORTS["-opened"])
+    return within(_filtered(actor, flt, now), visible_conditions(session, actor, now)).order_by(*order)
 
 
 def case_page(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime | None = None) -> CasePage:
     """Return one page of the case list; reading it is audited (codes only)."""
     now = now or clock.now()
-    query = cases_query(session, actor, flt, now)
     page = max(1, flt.page)
-    cases = list(session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    limited = query.order_by(None).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
-    total = session.scalar(select(func.count()).select_from(limited)) or 0
+    order = SORTS.get(flt.sort, SORTS["-opened"])
+    query, conditions = _filtered(actor, flt, now), visible_conditions(session, actor, now)
+    skip = (page - 1) * PER_PAGE
+    if conditions is None:
+        shown, counted = query, query.with_only_columns(Case.id).limit(COUNT_CAP + 1)
+    else:
+        shown = select(Case).where(Case.id.in_(_first(query, conditions, order, skip + PER_PAGE)))
+        counted = _first(query, conditions, (Case.id,), COUNT_CAP + 1)
+    cases = list(session.scalars(shown.order_by(*order).limit(PER_PAGE).offset(skip)))
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     rows = _rows(session, actor, cases, now)
     audit.record(session, actor.name, "case_list_viewed", scope=flt.scope, results=len(rows),
                  names_shown=sum(1 for r in rows if r.name))

@@ -1,7 +1,7 @@
 """Find a person's case by name (spelling-tolerant), birth date or case number, as far as need-to-know allows.
 
 Name and birth date are searched only among the cases whose person's name the actor may see (named_case_refs);
-a case number only among the cases the actor may open (visible_case_refs). Every search is audited with the
+a case number only among the cases the actor may open (visible_conditions). Every search is audited with the
 criteria used and the number of hits, never with what was typed.
 """
 
@@ -18,7 +18,7 @@ from engine.core.actors import Actor
 from engine.store import audit
 from workflows.case_list import within
 from workflows.cases.models import Case
-from workflows.cases.visibility import named_case_refs, visible_case_refs
+from workflows.cases.visibility import named_case_refs, named_conditions, visible_conditions
 from workflows.person_keys import PersonKey, birth_key, name_keys
 
 MAX_HITS = 50
@@ -58,13 +58,15 @@ def search(session: Session, actor: Actor, *, name: str = "", birth_date: dt.dat
     keys = name_keys(name)
     hits: list[PersonHit] = []
     if criteria and not (name.strip() and not keys):
-        query = within(select(Case), visible_case_refs(session, actor, now))
+        query = select(Case)
         if case_ref.strip():
             query = query.where(Case.case_ref == case_ref.strip().upper())
-        if keys or birth_date:
-            query = within(query, named_case_refs(session, actor, now))
         for key in [*keys, *([birth_key(birth_date)] if birth_date else [])]:
             query = _with_key(query, str(key))
+        # After the criteria, which narrow each branch. A name or birth date is searched among the cases whose
+        # name the actor may see; those are all cases the actor may open, so one check covers both.
+        allowed = named_conditions if keys or birth_date else visible_conditions
+        query = within(query, allowed(session, actor, now))
         hits = _hits(session, actor, query, now, limit)
     audit.record(session, actor.name, "person_searched", criteria=criteria, results=len(hits))
     return hits
@@ -77,7 +79,7 @@ def possible_duplicates(session: Session, actor: Actor, *, given_name: str, fami
     family, given = name_keys(family_name), name_keys(given_name)
     if not family:
         return []
-    query = within(select(Case), named_case_refs(session, actor, now))
+    query = within(select(Case), named_conditions(session, actor, now))
     if birth_date is not None:
         # Same birth date and one family-name part in any name part: also catches given and family name swapped.
         query = _with_key(query, str(birth_key(birth_date))).where(

@@ -43,7 +43,7 @@ from engine.store import audit
 from engine.store.db import Database
 from engine.store.integration_models import ExternalTask, HookOutbox
 from engine.store.models import AuditEvent, HumanTask, Incident, Job, ProcessInstance
-from workflows.cases.models import Case, CaseDocument, CaseNote, Consent, DeletionRecord
+from workflows.cases.models import Case, CaseDocument, CaseNote, Consent, Deadline, DeletionRecord
 
 if TYPE_CHECKING:
     from engine.service.engine import ProcessEngine
@@ -192,6 +192,9 @@ def _scrub_files(session: Session, case_ref: str) -> tuple[int, int]:
         document.filename = f"dokument-{document.id}"
     for consent in session.scalars(select(Consent).where(Consent.case_ref == case_ref)):
         consent.purpose = ""
+    for deadline in session.scalars(select(Deadline).where(Deadline.case_ref == case_ref,
+                                                           Deadline.done_reason.is_not(None))):
+        deadline.done_reason = ""  # a reason typed by hand may name the person
     return len(notes), len(documents)
 
 

@@ -195,3 +195,16 @@ def test_only_the_responsible_case_management_closes_deadlines(plan_case, login,
                                 data={"grund": "weg damit"})
     assert response.status_code == 404
     assert _deadline(services, plan_case["neuss"], "Aufenthaltstitel läuft ab").done_at is None
+
+
+def test_anonymising_the_case_erases_a_reason_typed_by_hand(plan_case, login, services):
+    from workflows import retention
+    from workflows.cases.models import Case
+
+    deadline = _deadline(services, plan_case["neuss"], "Aufenthaltstitel läuft ab")
+    login("c.neuss").post(f"/fall/{plan_case['neuss']}/frist/{deadline.id}/schliessen",
+                          data={"grund": "Herr Al-Hassan hat den neuen Titel"})
+    with services.db.unit_of_work() as session:
+        case = session.scalar(select(Case).where(Case.case_ref == plan_case["neuss"]))
+        retention.anonymise_case(services.engine, session, case, actor="system")
+    assert _deadline(services, plan_case["neuss"], "Aufenthaltstitel läuft ab").done_reason == ""

@@ -55,7 +55,10 @@ class Consent(Base):
     """Data released to one office: by the person's consent, or by a named legal basis."""
 
     __tablename__ = "kim_consent"
-    __table_args__ = (Index("ix_kim_consent_case_office", "case_ref", "office"),)
+    __table_args__ = (
+        Index("ix_kim_consent_case_office", "case_ref", "office"),
+        Index("ix_kim_consent_office_case", "office", "case_ref"),  # case lists: the cases released to a unit
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_ref: Mapped[str] = mapped_column(String(100))

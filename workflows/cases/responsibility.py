@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, String, cast, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.localtime import local_date
 from engine.identity.models import DISTRICT_WIDE, Responsibility, Unit
 from workflows.cases.consent import valid_consents
 from workflows.cases.models import Case, Consent
+from workflows.catalogue import MUNICIPALITIES
 
 
 def unit_offices(session: Session, unit_codes: Collection[str]) -> dict[str, str]:
@@ -49,13 +50,36 @@ def covering_consents(session: Session, case: Case, unit_codes: Collection[str],
     return valid_consents(session, case.case_ref, set(units) | set(units.values()), now)
 
 
-def responsible_clause(office: str, unit: str) -> ColumnElement[bool]:
-    """Return the SQL condition "`unit` is responsible for `office` in the case's area" over kim_case."""
-    exact = select(Responsibility.area).where(Responsibility.office == office, Responsibility.unit_code == unit)
-    taken = select(Responsibility.area).where(Responsibility.office == office, Responsibility.area != DISTRICT_WIDE)
-    default = exists().where(Responsibility.office == office, Responsibility.area == DISTRICT_WIDE,
-                             Responsibility.unit_code == unit)
-    return or_(Case.area.in_(exact), default & or_(Case.area.is_(None), Case.area.not_in(taken)))
+def responsible_areas(session: Session, office: str, unit: str) -> tuple[list[str], bool]:
+    """Return the areas the routing table gives `unit` for `office`, and whether it also takes cases without area.
+
+    The routing table is small: reading it first lets case lists seek the (area, status) index per area instead of
+    testing a routing subquery on every case. A district-wide unit takes every catalogue municipality (and every
+    area the table names) that no other unit has; intake offers only those, so no case has another area.
+    """
+    rows = session.execute(select(Responsibility.area, Responsibility.unit_code)
+                           .where(Responsibility.office == office)).all()
+    areas = {area for area, code in rows if code == unit and area != DISTRICT_WIDE}
+    district = any(area == DISTRICT_WIDE and code == unit for area, code in rows)
+    if district:
+        taken = {area for area, _code in rows if area != DISTRICT_WIDE}
+        areas |= (set(MUNICIPALITIES) | taken) - taken
+    return sorted(areas), district
+
+
+def area_conditions(areas: list[str], without_area: bool) -> list[ColumnElement[bool]]:
+    """Return one condition per area (each an index range on kim_case in area, status, id order)."""
+    return [Case.area == area for area in areas] + ([Case.area.is_(None)] if without_area else [])
+
+
+def area_filter(areas: list[str], without_area: bool) -> ColumnElement[bool]:
+    """Return the same areas as one condition the planner checks per row instead of seeking by it.
+
+    Used beside a narrower condition (a consent, a task): an expression on the column keeps the database from
+    walking the whole area through its index when the consent or task rows are few.
+    """
+    keys = [*areas, *([""] if without_area else [])]
+    return func.coalesce(Case.area, "").in_(keys) if keys else false()
 
 
 def consent_rows(now: dt.datetime, names: Collection[str], category: str | None = None) -> Select:
@@ -67,10 +91,3 @@ def consent_rows(now: dt.datetime, names: Collection[str], category: str | None 
     if category is not None:  # the JSON list as text: portable between SQLite and PostgreSQL
         query = query.where(cast(Consent.data_categories, String).like(f'%"{category}"%'))
     return query
-
-
-def consented_clause(units: dict[str, str], now: dt.datetime, category: str | None = None) -> ColumnElement[bool]:
-    """Return the SQL condition "a valid row covers one of these units, which is responsible for the case"."""
-    clauses = [responsible_clause(office, unit) & Case.case_ref.in_(consent_rows(now, {unit, office}, category))
-               for unit, office in sorted(units.items())]
-    return or_(*clauses) if clauses else false()

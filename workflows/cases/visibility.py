@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, union
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -19,9 +19,11 @@ from engine.store.models import HumanTask
 from workflows.cases.consent import basis_label, released_categories
 from workflows.cases.models import CATEGORIES, Case
 from workflows.cases.responsibility import (
-    consented_clause,
+    area_conditions,
+    area_filter,
+    consent_rows,
     covering_consents,
-    responsible_clause,
+    responsible_areas,
     responsible_units,
     unit_offices,
 )
@@ -129,28 +131,74 @@ def visible_case(session: Session, case_ref: str, actor: Actor, now: dt.datetime
                     frozenset(categories), tuple(c for c in CATEGORIES if c not in categories), full, fields)
 
 
-def visible_case_refs(session: Session, actor: Actor, now: dt.datetime | None = None) -> Select:
-    """Return a query of the case_refs `actor` may open, for case lists and searches (same rules)."""
-    query = select(Case.case_ref)
+def _conditions(session: Session, actor: Actor, now: dt.datetime, *, named: bool,
+                seek: bool = True) -> list[ColumnElement[bool]]:
+    """Return one condition on kim_case per way to see a case, each answered by an index (see visible_conditions).
+
+    `seek=False` is for checking given rows: the area becomes one expression no index answers, so the database
+    keeps to the given rows instead of reading whole areas for an OR of indexed terms.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    for unit, office in sorted(unit_offices(session, actor.units).items()):
+        areas, without_area = responsible_areas(session, office, unit)
+        responsible = area_filter(areas, without_area)
+        if office == CASE_MANAGEMENT:
+            conditions += area_conditions(areas, without_area) if seek else [responsible]
+        category = "stammdaten" if named else None
+        conditions.append(Case.case_ref.in_(consent_rows(now, {unit, office}, category)) & responsible)
+        if not named:  # after a move the unit that did the work is no longer responsible: its access moves too
+            conditions.append(Case.case_ref.in_(select(HumanTask.case_ref).where(
+                HumanTask.completed_by == actor.name, HumanTask.status == task_rule.COMPLETED,
+                HumanTask.unit == unit)) & responsible)
+    if not named:
+        conditions.append(Case.case_ref.in_(select(HumanTask.case_ref).where(
+            HumanTask.status.in_(task_rule.OPEN_STATES),
+            or_(task_rule.available_clause(actor), HumanTask.claimed_by == actor.name))))
+    return conditions
+
+
+def visible_conditions(session: Session, actor: Actor, now: dt.datetime | None = None
+                       ) -> list[ColumnElement[bool]] | None:
+    """Return the conditions on kim_case of the cases `actor` may open (any one suffices), None for every case.
+
+    The rules are those of visible_case, split into one condition per basis and area (responsible case
+    management, a consent for a responsible unit, an open task, work done for a unit still responsible). Lists
+    query each as a branch of a UNION, so each seeks its index; one OR of all of them made the database read
+    every case.
+    """
     if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
-        return query
-    now = now or clock.now()
-    units = unit_offices(session, actor.units)
-    managed = {u: o for u, o in units.items() if o == CASE_MANAGEMENT}
-    open_tasks = select(HumanTask.case_ref).where(HumanTask.status.in_(task_rule.OPEN_STATES), or_(
-        task_rule.available_clause(actor), HumanTask.claimed_by == actor.name))
-    done = [responsible_clause(office, unit) & exists().where(
-        HumanTask.case_ref == Case.case_ref, HumanTask.status == task_rule.COMPLETED,
-        HumanTask.completed_by == actor.name, HumanTask.unit == unit) for unit, office in sorted(units.items())]
-    return query.where(or_(*(responsible_clause(o, u) for u, o in managed.items()), consented_clause(units, now),
-                           Case.case_ref.in_(open_tasks), *done))
+        return None
+    return _conditions(session, actor, now or clock.now(), named=False)
+
+
+def named_conditions(session: Session, actor: Actor, now: dt.datetime | None = None
+                     ) -> list[ColumnElement[bool]] | None:
+    """Return the conditions on kim_case of the cases whose person's name the actor may see, None for all."""
+    if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
+        return None
+    return _conditions(session, actor, now or clock.now(), named=True)
+
+
+def case_ids(conditions: list[ColumnElement[bool]], base: Select | None = None) -> Select:
+    """Return the UNION of the kim_case ids meeting each condition (and `base`'s own filters)."""
+    query = base.with_only_columns(Case.id) if base is not None else select(Case.id)
+    branches = [query.where(condition) for condition in conditions]
+    if not branches:
+        return select(Case.id).where(false())
+    return branches[0] if len(branches) == 1 else select(union(*branches).subquery().c.id)
+
+
+def visible_case_refs(session: Session, actor: Actor, now: dt.datetime | None = None) -> Select:
+    """Return a query of the case_refs `actor` may open, checked per row: for a few given cases, not for lists."""
+    if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
+        return select(Case.case_ref)
+    conditions = _conditions(session, actor, now or clock.now(), named=False, seek=False)
+    return select(Case.case_ref).where(or_(*conditions))
 
 
 def named_case_refs(session: Session, actor: Actor, now: dt.datetime | None = None) -> Select:
-    """Return a query of the case_refs whose person's name the actor may see (inbox names and name search)."""
-    query = select(Case.case_ref)
+    """Return a query of the case_refs whose person's name the actor may see, checked per row (a page's names)."""
     if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
-        return query
-    units = unit_offices(session, actor.units)
-    managed = [responsible_clause(o, u) for u, o in units.items() if o == CASE_MANAGEMENT]
-    return query.where(or_(*managed, consented_clause(units, now or clock.now(), "stammdaten")))
+        return select(Case.case_ref)
+    conditions = _conditions(session, actor, now or clock.now(), named=True, seek=False)
+    return select(Case.case_ref).where(or_(*conditions) if conditions else false())

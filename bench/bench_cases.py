@@ -90,6 +90,7 @@ def main() -> None:
         "case list, Neuss case management, page 1": lambda: page(manager, scope="unit"),
         "case list, page 20, sorted by case number": lambda: page(manager, scope="unit", sort="case_ref", page=20),
         "case list, overdue only": lambda: page(manager, scope="unit", overdue=True),
+        "case list, Meine Fälle (opened by me)": lambda: page(manager, scope="mine"),
         "case list, Kaarst Sozialamt (sees nothing)": lambda: page(clerk, scope="unit"),
         "case list, district ABH (district-wide unit)": lambda: page(district, scope="unit"),
         "search by name (Muhammad)": lambda: search(manager, name="Muhammad"),

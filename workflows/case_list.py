@@ -1,7 +1,8 @@
 """The case list of case management ("Meine Fälle", "Fälle der Einheit"): one page of the cases an actor may open.
 
-The page query filters and sorts on indexed columns of kim_case only (the visibility clause, the case number, the
-primary key in opening order); what a row shows beyond the case (stage, next deadline, overdue work, last activity)
+The page query is a UNION with one branch per visibility condition (an area of the responsible case management, a
+consent, a task), each seeking its index and stopping after the page's rows; "only overdue" lets the task index
+drive and checks visibility per row. What a row shows beyond the case (stage, next deadline, overdue work, last activity)
 is read for the page's 50 cases alone, by the indexes on human_task, kim_deadline and audit_event.
 """
 
@@ -21,7 +22,7 @@ from engine.service.task_rule import OPEN_STATES
 from engine.store import audit
 from engine.store.models import AuditEvent, HumanTask
 from workflows.cases.models import Case, Deadline
-from workflows.cases.visibility import case_ids, named_case_refs, visible_conditions
+from workflows.cases.visibility import named_case_refs, rows_within, visible_conditions
 
 SCOPES = ("unit", "mine")
 SORTS: dict[str, tuple[Any, ...]] = {"-opened": (Case.id.desc(),), "opened": (Case.id.asc(),),
@@ -80,14 +81,6 @@ def _open_task_refs(*conditions) -> Select:
                                             *conditions)
 
 
-def within(query: Select, conditions: list[ColumnElement[bool]] | None) -> Select:
-    """Keep the kim_case rows meeting one of the visibility conditions (None: every case).
-
-    Each condition is its own branch of a UNION carrying the query's filters, so each seeks its index.
-    """
-    return query if conditions is None else query.where(Case.id.in_(case_ids(conditions, query.order_by(None))))
-
-
 def _filtered(actor: Actor, flt: CaseFilter, now: dt.datetime) -> Select:
     """Return the list's filters on kim_case, without visibility and order."""
     query = select(Case)
@@ -116,20 +109,17 @@ def _first(query: Select, conditions: list[ColumnElement[bool]], order: tuple[An
     return branches[0] if len(branches) == 1 else select(union(*branches).subquery().c.id)
 
 
-def cases_query(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime) -> Select:
-    """Return the filtered, sorted query of the case rows the actor may open."""
-    order = SORTS.get(flt.sort, SORTS["-opened"])
-    return within(_filtered(actor, flt, now), visible_conditions(session, actor, now)).order_by(*order)
-
-
 def case_page(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime | None = None) -> CasePage:
     """Return one page of the case list; reading it is audited (codes only)."""
     now = now or clock.now()
     page = max(1, flt.page)
     order = SORTS.get(flt.sort, SORTS["-opened"])
-    query, conditions = _filtered(actor, flt, now), visible_conditions(session, actor, now)
+    # "Only overdue" picks few cases through the task index: it drives, and visibility is checked per row.
+    seek = not flt.overdue
+    query, conditions = _filtered(actor, flt, now), visible_conditions(session, actor, now, seek=seek)
     skip = (page - 1) * PER_PAGE
-    if conditions is None:
+    if conditions is None or not seek:
+        query = rows_within(query, conditions)
         shown, counted = query, query.with_only_columns(Case.id).limit(COUNT_CAP + 1)
     else:
         shown = select(Case).where(Case.id.in_(_first(query, conditions, order, skip + PER_PAGE)))

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.store import audit
-from workflows.case_list import within
 from workflows.cases.models import Case
-from workflows.cases.visibility import named_case_refs, named_conditions, visible_conditions
+from workflows.cases.visibility import named_case_refs, named_conditions, rows_within, visible_conditions
 from workflows.person_keys import PersonKey, birth_key, name_keys
 
 MAX_HITS = 50
@@ -63,10 +62,10 @@ def search(session: Session, actor: Actor, *, name: str = "", birth_date: dt.dat
             query = query.where(Case.case_ref == case_ref.strip().upper())
         for key in [*keys, *([birth_key(birth_date)] if birth_date else [])]:
             query = _with_key(query, str(key))
-        # After the criteria, which narrow each branch. A name or birth date is searched among the cases whose
-        # name the actor may see; those are all cases the actor may open, so one check covers both.
+        # The criteria pick few cases through their indexes; visibility is then checked row by row. A name or
+        # birth date is searched among the cases whose name the actor may see: all of them openable, so one check.
         allowed = named_conditions if keys or birth_date else visible_conditions
-        query = within(query, allowed(session, actor, now))
+        query = rows_within(query, allowed(session, actor, now, seek=False))
         hits = _hits(session, actor, query, now, limit)
     audit.record(session, actor.name, "person_searched", criteria=criteria, results=len(hits))
     return hits
@@ -79,7 +78,7 @@ def possible_duplicates(session: Session, actor: Actor, *, given_name: str, fami
     family, given = name_keys(family_name), name_keys(given_name)
     if not family:
         return []
-    query = within(select(Case), named_conditions(session, actor, now))
+    query = rows_within(select(Case), named_conditions(session, actor, now, seek=False))
     if birth_date is not None:
         # Same birth date and one family-name part in any name part: also catches given and family name swapped.
         query = _with_key(query, str(birth_key(birth_date))).where(

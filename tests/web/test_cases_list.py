@@ -92,3 +92,40 @@ def test_a_bad_birth_date_is_reported_and_nothing_is_searched(cases, login, serv
     html = login("c.neuss").get("/personen?geburtsdatum=31.02.1990").data.decode()
     assert 'id="geburtsdatum-error"' in html
     assert _audit(services, "c.neuss", "person_searched") == []
+
+
+def _plans_while(services, call) -> list[str]:
+    """Run `call` and return SQLite's query plan lines of every statement it sent that reads kim_case."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "kim_case" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(services.db.engine, "before_cursor_execute", keep)
+    try:
+        call()
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", keep)
+    plans = []
+    with services.db.engine.connect() as connection:
+        for statement, parameters in sent:
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            plans += [row[-1] for row in rows]
+    return plans
+
+
+@pytest.mark.parametrize("user, path", [
+    ("c.neuss", "/faelle?ansicht=unit"), ("c.kaarst", "/faelle?ansicht=unit&sort=case_ref&status="),
+    ("s.neuss", "/faelle?ansicht=unit"), ("s.kaarst", "/faelle?ansicht=unit"),
+    ("c.neuss", "/personen?name=Muhammad"), ("s.kaarst", "/personen?name=Mueller&geburtsdatum=01.02.1985"),
+])
+def test_the_list_and_the_search_never_read_every_case(cases, login, services, user, path):
+    if services.db.is_postgres:
+        pytest.skip("the plan lines are SQLite's; PostgreSQL plans by table statistics")
+    client = login(user)
+    plans = _plans_while(services, lambda: client.get(path))
+    assert plans, "no statement read kim_case"
+    assert not [p for p in plans if p.startswith("SCAN kim_case")], plans

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, union
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -157,7 +157,7 @@ def _conditions(session: Session, actor: Actor, now: dt.datetime, *, named: bool
     return conditions
 
 
-def visible_conditions(session: Session, actor: Actor, now: dt.datetime | None = None
+def visible_conditions(session: Session, actor: Actor, now: dt.datetime | None = None, *, seek: bool = True
                        ) -> list[ColumnElement[bool]] | None:
     """Return the conditions on kim_case of the cases `actor` may open (any one suffices), None for every case.
 
@@ -168,37 +168,29 @@ def visible_conditions(session: Session, actor: Actor, now: dt.datetime | None =
     """
     if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
         return None
-    return _conditions(session, actor, now or clock.now(), named=False)
+    return _conditions(session, actor, now or clock.now(), named=False, seek=seek)
 
 
-def named_conditions(session: Session, actor: Actor, now: dt.datetime | None = None
+def named_conditions(session: Session, actor: Actor, now: dt.datetime | None = None, *, seek: bool = True
                      ) -> list[ColumnElement[bool]] | None:
     """Return the conditions on kim_case of the cases whose person's name the actor may see, None for all."""
     if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
         return None
-    return _conditions(session, actor, now or clock.now(), named=True)
-
-
-def case_ids(conditions: list[ColumnElement[bool]], base: Select | None = None) -> Select:
-    """Return the UNION of the kim_case ids meeting each condition (and `base`'s own filters)."""
-    query = base.with_only_columns(Case.id) if base is not None else select(Case.id)
-    branches = [query.where(condition) for condition in conditions]
-    if not branches:
-        return select(Case.id).where(false())
-    return branches[0] if len(branches) == 1 else select(union(*branches).subquery().c.id)
+    return _conditions(session, actor, now or clock.now(), named=True, seek=seek)
 
 
 def visible_case_refs(session: Session, actor: Actor, now: dt.datetime | None = None) -> Select:
     """Return a query of the case_refs `actor` may open, checked per row: for a few given cases, not for lists."""
-    if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
-        return select(Case.case_ref)
-    conditions = _conditions(session, actor, now or clock.now(), named=False, seek=False)
-    return select(Case.case_ref).where(or_(*conditions))
+    return rows_within(select(Case.case_ref), visible_conditions(session, actor, now, seek=False))
 
 
 def named_case_refs(session: Session, actor: Actor, now: dt.datetime | None = None) -> Select:
     """Return a query of the case_refs whose person's name the actor may see, checked per row (a page's names)."""
-    if actor.is_admin or actor.offices & FULL_ACCESS_OFFICES:
-        return select(Case.case_ref)
-    conditions = _conditions(session, actor, now or clock.now(), named=True, seek=False)
-    return select(Case.case_ref).where(or_(*conditions) if conditions else false())
+    return rows_within(select(Case.case_ref), named_conditions(session, actor, now, seek=False))
+
+
+def rows_within(query: Select, conditions: list[ColumnElement[bool]] | None) -> Select:
+    """Keep the rows meeting one of the conditions, checked row by row: for queries a narrower filter drives."""
+    if conditions is None:
+        return query
+    return query.where(or_(*conditions) if conditions else false())

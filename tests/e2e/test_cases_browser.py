@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from tests.e2e.test_workspace_browser import sign_in
+from tests.e2e.test_workspace_browser import sign_in, sign_out
 from tests.web.cases_scene import seed_district, seed_permit_waiting
+from tests.web.test_case_file_substance import seed_plan_case
 
 
 @pytest.fixture
@@ -21,6 +22,50 @@ def district(live_app, restore_template):
 def permit(live_app, restore_template):
     app, _base = live_app
     return restore_template("cases_permit", seed_permit_waiting, app.extensions["kimflow"].db)
+
+
+@pytest.fixture
+def plan_case(live_app, restore_template):
+    app, _base = live_app
+    return restore_template("cases_plan", seed_plan_case, app.extensions["kimflow"].db)
+
+
+def test_case_file_journey_plan_completed_form_reminder_and_deadline(live_app, plan_case, page):
+    _app, base = live_app
+    sign_in(page, base, "c.neuss")
+    page.get_by_role("link", name="Fälle", exact=True).click()
+    page.get_by_role("link", name=plan_case["neuss"], exact=True).click()
+    assert "Al-Hassan, Mohammed" in page.get_by_role("heading", level=1).inner_text()
+    plan = page.locator("#plan")
+    assert "Duldung verlängert" in plan.inner_text() and "Mietkosten bewilligt" in plan.inner_text()
+
+    late = page.locator("#late-work")
+    assert "Ausländerbehörde Stadt Neuss" in late.inner_text() and "5 Tage überfällig" in late.inner_text()
+    late.get_by_role("button", name=re.compile("Erinnerung senden")).click()
+    assert "Die Erinnerung wurde an die zuständige Stelle gesendet." in page.locator(".flashes").inner_text()
+    assert "heute erinnert" in page.locator("#late-work").inner_text()
+
+    deadlines = page.locator("section", has=page.get_by_role("heading", name="Fristen"))
+    row = deadlines.get_by_role("row", name=re.compile("Aufenthaltstitel läuft ab"))
+    row.locator("summary").click()
+    row.get_by_label("Grund").fill("Neuer Titel liegt vor")
+    row.get_by_role("button", name="Frist schließen").click()
+    assert "geschlossen: Neuer Titel liegt vor" in page.locator("section", has=page.get_by_role(
+        "heading", name="Fristen")).inner_text()
+
+    timeline = page.locator("ol.timeline")
+    timeline.locator("li", has_text="Sozialamt Stadt Neuss: Aufgabe „Anfrage bearbeiten“ erledigt").get_by_role(
+        "link", name="Formular ansehen").click()
+    form = page.locator("#completed-form")
+    assert "Rückmeldung an das Fallmanagement" in form.inner_text() and "Mietkosten bewilligt" in form.inner_text()
+    assert page.locator("#completed-form input, #completed-form textarea").count() == 0
+
+    sign_out(page)
+    sign_in(page, base, "a.neuss")
+    page.goto(f"{base}/aufgabe/{plan_case['abh_task']}")
+    assert "Das Fallmanagement hat am" in page.locator("#task-reminder").inner_text()
+    page.goto(f"{base}/aufgabe/{plan_case['sozialamt_task']}/ansicht")
+    assert page.locator("#completed-form").count() == 0  # another office's answer stays closed
 
 
 def test_intake_opens_the_case_and_the_referral_waits_in_neuss_case_management(live_app, district, page):

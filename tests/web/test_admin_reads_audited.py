@@ -64,7 +64,7 @@ def test_reading_an_instance_over_the_api_is_audited_with_the_account_and_ids(cl
     answer = client.get(f"/api/v1/process-instances/{instance_id}", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200 and answer.get_json()["variables"]["note"] == f"Frau {NAME}"
     [event] = reads(services, instance_id)
-    assert event.actor.endswith("fachverfahren") and event.details == {"via": "api"}
+    assert event.actor.endswith("fachverfahren") and event.details == {"via": "api", "data_shown": True}
 
 
 def test_an_api_read_refused_for_need_to_know_is_no_read(client, services, instance_id):

@@ -11,7 +11,8 @@ from web.api import schemas
 from web.api.auth import auth, caller, needs
 from web.api.paging import check_revision, etag_of, page
 from web.security import services
-from workflows.cases.visibility import visible_case
+from workflows.cases.models import Case
+from workflows.cases.visibility import visible_case, visible_case_refs
 
 bp = APIBlueprint("instances", __name__, tag="Vorgänge")
 
@@ -46,12 +47,25 @@ def _out(row: Any, variables: dict | None = None) -> dict:
             **({"variables": variables} if variables is not None else {})}
 
 
+def _may_see_data(session, row: ProcessInstance) -> bool:
+    """Variables may name the person: only for the starter, a unit with one of the tasks, or one that may open
+    the case; the `manage` verb alone shows the instance, not its data (as managers see it in the browser)."""
+    who = caller()
+    if row.started_by == who.actor.name or any(available_to(who.actor, t)
+                                               for t in lists.instance_tasks(session, row.id)):
+        return True
+    if row.case_ref is None:
+        return True
+    visible = visible_case_refs(session, who.actor).where(Case.case_ref == row.case_ref)
+    return session.scalar(visible.limit(1)) is not None
+
+
 def _show(instance_id: int, status: int = 200):
     with services().db.unit_of_work() as session:
         row = visible_instance(session, instance_id)
-        revision = row.revision
+        revision, data_visible = row.revision, _may_see_data(session, row)
     view = services().engine.show(instance_id)
-    body = _out(view, view.data) | {"revision": revision}
+    body = _out(view, view.data if data_visible else None) | {"revision": revision}
     return body, status, {"ETag": etag_of(revision), "Location": f"/api/v1/process-instances/{instance_id}"}
 
 
@@ -102,7 +116,7 @@ def show(instance_id: int):
     body, status, headers = _show(instance_id)
     with services().db.unit_of_work() as session:
         audit.record(session, caller().actor.name, "instance_viewed", instance_id=instance_id,
-                     case_ref=body["case_ref"], via="api")
+                     case_ref=body["case_ref"], via="api", data_shown="variables" in body)
     return body, status, headers
 
 

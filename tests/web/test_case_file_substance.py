@@ -208,3 +208,9 @@ def test_anonymising_the_case_erases_a_reason_typed_by_hand(plan_case, login, se
         case = session.scalar(select(Case).where(Case.case_ref == plan_case["neuss"]))
         retention.anonymise_case(services.engine, session, case, actor="system")
     assert _deadline(services, plan_case["neuss"], "Aufenthaltstitel läuft ab").done_reason == ""
+
+
+@pytest.mark.parametrize("path", ["/frist/99999999999999999999/schliessen", "/aufgabe/" + "x" * 300 + "/erinnerung"])
+def test_an_out_of_range_id_in_the_address_is_a_plain_404(plan_case, login, path):
+    response = login("c.neuss").post(f"/fall/{plan_case['neuss']}{path}", data={"grund": "weg"})
+    assert response.status_code == 404

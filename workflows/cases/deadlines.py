@@ -50,8 +50,10 @@ class ReasonMissing(KimflowError):
 def close_by_hand(session: Session, case_ref: str, deadline_id: int, reason: str, *, actor: str) -> Deadline:
     """Close an open deadline of the case with the reason given; the audit line names no reason text."""
     reason = " ".join(reason.split())[:300]
-    deadline = session.get(Deadline, deadline_id)
-    if deadline is None or deadline.case_ref != case_ref:
+    # Compared in Python: an id beyond the column's range (typed into the URL) is simply not found.
+    deadline = next((d for d in session.scalars(select(Deadline).where(Deadline.case_ref == case_ref))
+                     if d.id == deadline_id), None)
+    if deadline is None:
         raise NotFound(f"Frist {deadline_id} gibt es nicht")
     if not reason:
         raise ReasonMissing()

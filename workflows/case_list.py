@@ -1,8 +1,8 @@
 """The case list of case management ("Meine Fälle", "Fälle der Einheit"): one page of the cases an actor may open.
 
 The page query is a UNION with one branch per visibility condition (an area of the responsible case management, a
-consent, a task), each seeking its index and stopping after the page's rows; "only overdue" lets the task index
-drive and checks visibility per row. What a row shows beyond the case (stage, next deadline, overdue work, last activity)
+consent, a task), each seeking its index and stopping after the page's rows; "only overdue" and "Meine Fälle" let
+the task and opened_by indexes drive and check visibility per row. What a row shows beyond the case (stage, next deadline, overdue work, last activity)
 is read for the page's 50 cases alone, by the indexes on human_task, kim_deadline and audit_event.
 """
 
@@ -114,8 +114,9 @@ def case_page(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime 
     now = now or clock.now()
     page = max(1, flt.page)
     order = SORTS.get(flt.sort, SORTS["-opened"])
-    # "Only overdue" picks few cases through the task index: it drives, and visibility is checked per row.
-    seek = not flt.overdue
+    # "Only overdue" and "Meine Fälle" pick few cases through their indexes (tasks, opened_by): they drive, and
+    # visibility is checked per row.
+    seek = not (flt.overdue or flt.scope == "mine")
     query, conditions = _filtered(actor, flt, now), visible_conditions(session, actor, now, seek=seek)
     skip = (page - 1) * PER_PAGE
     if conditions is None or not seek:

@@ -119,6 +119,7 @@ def _plans_while(services, call) -> list[str]:
 
 @pytest.mark.parametrize("user, path", [
     ("c.neuss", "/faelle?ansicht=unit"), ("c.kaarst", "/faelle?ansicht=unit&sort=case_ref&status="),
+    ("c.neuss", "/faelle"), ("c.neuss", "/faelle?ansicht=unit&ueberfaellig=1"),
     ("s.neuss", "/faelle?ansicht=unit"), ("s.kaarst", "/faelle?ansicht=unit"),
     ("c.neuss", "/personen?name=Muhammad"), ("s.kaarst", "/personen?name=Mueller&geburtsdatum=01.02.1985"),
 ])

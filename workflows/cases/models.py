@@ -18,7 +18,10 @@ class Case(Base):
     """One person (or household) followed across offices and processes; outlives its instances."""
 
     __tablename__ = "kim_case"
-    __table_args__ = (Index("ix_kim_case_area_status", "area", "status"),)
+    __table_args__ = (
+        Index("ix_kim_case_area_status", "area", "status"),
+        Index("ix_kim_case_opened_by", "opened_by"),  # "Meine Fälle": the cases a case manager opened
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_ref: Mapped[str] = mapped_column(String(100), unique=True)

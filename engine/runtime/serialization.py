@@ -43,10 +43,11 @@ _MI_STARTED = TaskState.WAITING | TaskState.READY | TaskState.STARTED | TaskStat
 class StepBudgetExceeded(WorkflowException):
     """An instance ran more engine steps in one go than any real process needs (endless loop or call)."""
 
-    def __init__(self, task, steps: int):
+    def __init__(self, task, steps: int, seconds: float | None = None):
         element = task.task_spec.bpmn_id or task.task_spec.name
-        super().__init__(f"Schrittbudget erschöpft: mehr als {steps} automatische Schritte ohne Halt, "
-                         f"zuletzt bei {element!r} (Endlosschleife oder rekursiver Aufruf?)")
+        spent = f"länger als {seconds:g} s" if seconds is not None else f"mehr als {steps} automatische Schritte"
+        super().__init__(f"Schrittbudget erschöpft: {spent} ohne Halt, zuletzt bei {element!r} "
+                         "(Endlosschleife oder rekursiver Aufruf?)")
         self.element_id = element
         self.task = task
 
@@ -64,8 +65,10 @@ class KimflowWorkflow(BpmnWorkflow):
         def counted(task):
             nonlocal steps
             steps += 1
-            if steps > self.step_budget or _monotonic() > deadline:
+            if steps > self.step_budget:
                 raise StepBudgetExceeded(task, self.step_budget)
+            if _monotonic() > deadline:
+                raise StepBudgetExceeded(task, self.step_budget, self.time_budget)
             if did_complete_task is not None:
                 did_complete_task(task)
 

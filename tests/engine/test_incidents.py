@@ -52,7 +52,10 @@ def test_a_service_task_without_handler_is_an_incident_and_a_registered_handler_
     assert engine.show(failed).data["municipality"] == "neuss"
 
 
-def test_a_long_gateway_loop_does_not_stall_silently(engine, system, db):
+def test_a_long_gateway_loop_does_not_stall_silently(engine, system, db, monkeypatch):
+    from engine.runtime.serialization import KimflowWorkflow
+
+    monkeypatch.setattr(KimflowWorkflow, "time_budget", 600.0)  # about stalls, not speed: a loaded machine is slow
     diagram = build("loop", [("start", "s"), ("script", "init", "i = 0"), ("script", "inc", "i = i + 1"),
                              ("xor", "again", "flow_4"), user("done", "Fertig", "kim_cm"), ("end", "e")],
                     [("s", "init"), ("init", "inc"), ("inc", "again"), ("again", "inc", "i < 300"),

@@ -50,3 +50,13 @@ def test_an_endless_script_loop_exhausts_the_step_budget_and_becomes_an_incident
     assert view.status == "error" and "Schrittbudget" in view.error_message
     with db.reading() as session:
         assert session.scalars(select(HumanTask)).first() is None
+
+
+def test_a_loop_that_runs_too_long_says_so(engine, system, db, monkeypatch):
+    monkeypatch.setattr(KimflowWorkflow, "time_budget", 0.0)
+    diagram = build("spin", [("start", "s"), ("script", "inc", "i = 1"), ("xor", "again", "flow_3"),
+                             ("end", "e")], [("s", "inc"), ("inc", "again"), ("again", "inc", "True"),
+                                             ("again", "e")])
+    engine.deploy({"spin.bpmn": diagram}, actor=system)
+    view = engine.show(engine.start("spin", actor=system))
+    assert view.status == "error" and "länger als 0 s ohne Halt" in view.error_message

@@ -56,7 +56,7 @@ def test_a_second_designer_with_an_outdated_revision_gets_a_conflict_and_nothing
     assert _save(other, XML.replace("Antrag erfassen", "Fassung B"), revision=1).status_code == 200
     response = _save(designer, XML.replace("Antrag erfassen", "Fassung C"), revision=1)
     assert response.status_code == 409
-    assert "k.lang" in response.json["error"] and "nicht überschrieben" in response.json["error"]
+    assert "K.Lang" in response.json["error"] and "nicht überschrieben" in response.json["error"]
     assert response.json["current"]["revision"] == 2
     assert "Fassung B" in designer.get("/designer/api/process/two_tasks/quelle").json["xml"]
 

@@ -147,8 +147,8 @@ def test_a_double_field_refuses_an_amount_outside_its_bounds_in_german(services)
     from engine.core.errors import FormErrors
     from engine.read import lists
 
-    bounded = AMOUNT_BPMN.replace('<camunda:constraint name="required" />',
-                                  '<camunda:constraint name="required" /><camunda:constraint name="max" config="5000" />')
+    required = '<camunda:constraint name="required" />'
+    bounded = AMOUNT_BPMN.replace(required, required + '<camunda:constraint name="max" config="5000" />')
     system = Actor.system_actor()
     services.engine.deploy({"amount_check.bpmn": bounded}, actor=system)
     instance_id = services.engine.start("amount_check", actor=system)

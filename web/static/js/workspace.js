@@ -84,9 +84,11 @@
       if (storage) { storage.setItem(key, JSON.stringify(values(form))); }
     }
 
+    var inflight = Promise.resolve();  // the draft save under way: a completion waits for it, never races it
+
     function save() {
       timer = null;
-      return saveDraft(form).then(function (result) {
+      inflight = saveDraft(form).then(function (result) {
         if (result.saved) {
           show(status, form.getAttribute("data-msg-saved").replace("{time}", time(new Date())), false);
         } else if (result.expired) {
@@ -99,6 +101,7 @@
         show(status, form.getAttribute("data-msg-failed"), true);
         return {saved: false};
       });
+      return inflight;
     }
 
     if (storage && storage.getItem(key)) {
@@ -124,7 +127,7 @@
       event.preventDefault();
       keep();
       if (timer) { window.clearTimeout(timer); timer = null; }
-      saveDraft(form).then(function (result) {
+      inflight.then(function () { return saveDraft(form); }).then(function (result) {
         if (result.expired) {
           expired();
           window.location.assign(login.href);

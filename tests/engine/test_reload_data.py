@@ -40,12 +40,14 @@ def test_a_script_value_that_cannot_be_stored_is_an_incident_naming_the_variable
     assert not any("range(0, 3)" in message for message in messages)
 
 
+def _endless_loop() -> str:
+    return build("spin", [("start", "s"), ("script", "inc", "i = 1"), ("xor", "again", "flow_3"), ("end", "e")],
+                 [("s", "inc"), ("inc", "again"), ("again", "inc", "True"), ("again", "e")])
+
+
 def test_an_endless_script_loop_exhausts_the_step_budget_and_becomes_an_incident(engine, system, db, monkeypatch):
     monkeypatch.setattr(KimflowWorkflow, "step_budget", 300)
-    diagram = build("spin", [("start", "s"), ("script", "inc", "i = 1"), ("xor", "again", "flow_3"),
-                             ("end", "e")], [("s", "inc"), ("inc", "again"), ("again", "inc", "True"),
-                                             ("again", "e")])
-    engine.deploy({"spin.bpmn": diagram}, actor=system)
+    engine.deploy({"spin.bpmn": _endless_loop()}, actor=system)
     view = engine.show(engine.start("spin", actor=system))
     assert view.status == "error" and "Schrittbudget" in view.error_message
     with db.reading() as session:
@@ -54,9 +56,6 @@ def test_an_endless_script_loop_exhausts_the_step_budget_and_becomes_an_incident
 
 def test_a_loop_that_runs_too_long_says_so(engine, system, db, monkeypatch):
     monkeypatch.setattr(KimflowWorkflow, "time_budget", 0.0)
-    diagram = build("spin", [("start", "s"), ("script", "inc", "i = 1"), ("xor", "again", "flow_3"),
-                             ("end", "e")], [("s", "inc"), ("inc", "again"), ("again", "inc", "True"),
-                                             ("again", "e")])
-    engine.deploy({"spin.bpmn": diagram}, actor=system)
+    engine.deploy({"spin.bpmn": _endless_loop()}, actor=system)
     view = engine.show(engine.start("spin", actor=system))
     assert view.status == "error" and "länger als 0 s ohne Halt" in view.error_message

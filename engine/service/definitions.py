@@ -184,6 +184,12 @@ class DefinitionLibrary:
             newest, (DefinitionVersion.process_id == newest.c.process_id) & (DefinitionVersion.version == newest.c.v)))
         return [row for row in rows if message_name in (row.message_starts or [])]
 
+    def cached(self, version_id: int, process_id: str) -> LoadedSpec | None:
+        """Return the parsed spec of a version already loaded (versions are immutable), or None."""
+        with self._lock:
+            loaded = self._cache.get(version_id)
+        return loaded if loaded is not None and getattr(loaded.spec, "name", None) == process_id else None
+
     def load(self, row: DefinitionVersion) -> LoadedSpec:
         """Return the parsed spec of a version, parsing its stored sources at most once per process."""
         with self._lock:

@@ -59,9 +59,12 @@ class Executor:
         return workflow
 
     def load(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
-        definition = session.get(DefinitionVersion, row.definition_version_id)
-        assert definition is not None, "an instance always refers to a stored version"
-        spec, subprocess_specs = self.library.load(definition).for_instance()
+        loaded = self.library.cached(row.definition_version_id, row.process_id)
+        if loaded is None:  # parsed once per process; the row is read only then
+            definition = session.get(DefinitionVersion, row.definition_version_id)
+            assert definition is not None, "an instance always refers to a stored version"
+            loaded = self.library.load(definition)
+        spec, subprocess_specs = loaded.for_instance()
         return self.serializer.loads(row.state, spec, subprocess_specs, self.script_engine)
 
     def context(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> InstanceContext:

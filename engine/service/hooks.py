@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 10
 LEASE = dt.timedelta(seconds=60)  # a claimed row is due again after this, should its worker die mid-delivery
 TIMEOUT = 10.0
 Post = Callable[[str, bytes, dict[str, str]], int]
+ACTIVE_KEY = "kimflow.hooks.active"  # session.info: (transaction, active subscriptions) of the running transaction
 
 
 class HookError(KimflowError):
@@ -99,8 +100,7 @@ def _record(event: str, context: InstanceContext, payload: dict[str, Any]) -> No
     """Write one outbox row per interested subscription, in the engine's transaction."""
     name = EVENTS[event]
     session = context.session
-    wanted = [s for s in session.scalars(select(HookSubscription).where(HookSubscription.active.is_(True)))
-              if name in (s.events or [])]
+    wanted = [sub_id for sub_id, events in _active(session) if name in events]
     if not wanted:
         return
     now = clock.now()
@@ -113,11 +113,23 @@ def _record(event: str, context: InstanceContext, payload: dict[str, Any]) -> No
         body["element_id"] = payload["element_id"]
     if event == "message_correlated":
         body["message"] = payload["message_name"]  # the message name (a diagram's id), never its payload
-    for subscription in wanted:
+    for subscription_id in wanted:
         key = uuid.uuid4().hex
-        session.add(HookOutbox(subscription_id=subscription.id, event=name, idempotency_key=key,
+        session.add(HookOutbox(subscription_id=subscription_id, event=name, idempotency_key=key,
                                payload=body | {"id": key}, status="pending", attempts=0, next_attempt_at=now,
                                created_at=now))
+
+
+def _active(session: Session) -> list[tuple[int, list[str]]]:
+    """Return (id, events) of the active subscriptions, read once per transaction (events come in bursts)."""
+    transaction = session.get_transaction()
+    cached = session.info.get(ACTIVE_KEY)
+    if cached is None or cached[0] is not transaction:
+        rows = session.execute(select(HookSubscription.id, HookSubscription.events)
+                               .where(HookSubscription.active.is_(True))).all()
+        cached = (transaction, [(sub_id, list(events or [])) for sub_id, events in rows])
+        session.info[ACTIVE_KEY] = cached
+    return cached[1]
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

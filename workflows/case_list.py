@@ -2,8 +2,9 @@
 
 The page query is a UNION with one branch per visibility condition (an area of the responsible case management, a
 consent, a task), each seeking its index and stopping after the page's rows; "only overdue" and "Meine Fälle" let
-the task and opened_by indexes drive and check visibility per row. What a row shows beyond the case (stage, next deadline, overdue work, last activity)
-is read for the page's 50 cases alone, by the indexes on human_task, kim_deadline and audit_event.
+the task and opened_by indexes drive and check visibility per row. What a row shows beyond the case (stage, next
+deadline, overdue work, last activity) is read for the page's 50 cases alone, by the indexes on human_task,
+kim_deadline and audit_event.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from engine.core.localtime import LOCAL_TIME, german_date
 from engine.identity import org, service_accounts, sso, totp
 from engine.identity.accounts import AccountError, verify_password
 from engine.identity.models import ROLES
-from engine.read import health, heatmap, inbox, lists, monitoring, startable
+from engine.read import handover, health, heatmap, inbox, lists, monitoring, startable
 from engine.read.form_catalogue import display_value, field_catalogue
 from engine.read.inbox import InboxFilter
 from engine.runtime.scenarios import FileReport, ScenarioFileError, run_file, scenario_paths
@@ -43,7 +43,7 @@ __all__ = [
     "FormErrors", "FormField", "HumanTask", "InboxFilter", "InstanceContext", "InstanceView", "KimflowError",
     "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
     "SKIP_REASONS", "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
-    "defined_id", "display_value", "external_tasks", "field_catalogue", "german_date", "health", "heatmap",
+    "defined_id", "display_value", "external_tasks", "field_catalogue", "german_date", "handover", "health", "heatmap",
     "hooks", "inbox", "lists", "monitoring", "org", "run_file", "scenario_from", "scenario_paths", "service_accounts",
     "sso", "startable", "task_rule", "totp", "valid_id", "verify_password",
 ]

@@ -28,7 +28,7 @@ from engine.service.execution import Executor, instance_data
 from engine.service.instances import InstanceRunner
 from engine.service.registry import Extensions
 from engine.service.starting import StartRequest
-from engine.service.tasks import TaskLifecycle
+from engine.service.tasks import TaskLifecycle, TaskPage
 from engine.store.db import Database
 from engine.store.models import HumanTask, ProcessInstance
 
@@ -167,6 +167,11 @@ class ProcessEngine:
         """Return the task's form and the data it is shown with (draft over process data)."""
         with self.db.reading() as session:
             return self.tasks.form(session, task_id)
+
+    def task_page(self, task_id: str) -> TaskPage:
+        """Return an open task with its form, data and delegation reason (a finished task without them)."""
+        with self.db.reading() as session:
+            return self.tasks.page(session, task_id)
 
     def claim(self, task_id: str, *, actor: Actor) -> None:
         """Take an open task into the actor's own inbox."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 from SpiffWorkflow.task import TaskState
@@ -32,6 +32,15 @@ from engine.store.models import HumanTask, ProcessInstance
 
 MAX_REASONS = 50
 MSG_FOLLOW_UP_PAST = "Die Wiedervorlage darf nicht in der Vergangenheit liegen"
+
+
+class TaskPage(NamedTuple):
+    """What the task page shows of a task: the row, its form and data, the latest reason it was handed on with."""
+
+    task: HumanTask
+    form: Form | None
+    data: dict[str, Any]
+    delegation_reason: dict[str, str] | None
 
 
 class TaskLifecycle:
@@ -62,8 +71,19 @@ class TaskLifecycle:
     def form(self, session: Session, task_id: str) -> tuple[Form | None, dict[str, Any]]:
         """Return the task's form and the data it is shown with (draft over process data)."""
         human = self.get(session, task_id)
-        workflow = self.runner.executor.load(session, self.runner.get(session, human.instance_id))
-        task = workflow.get_task_from_id(UUID(task_id))
+        return self._form(session, human, self.runner.get(session, human.instance_id))
+
+    def page(self, session: Session, task_id: str) -> TaskPage:
+        """Return the task with its form, data and latest delegation reason, reading task and instance once."""
+        human = self.get(session, task_id)
+        if human.status not in task_rule.OPEN_STATES:
+            return TaskPage(human, None, {}, None)
+        row = self.runner.get(session, human.instance_id)
+        form, data = self._form(session, human, row)
+        return TaskPage(human, form, data, _latest_reason(row, task_id))
+
+    def _form(self, session: Session, human: HumanTask, row: ProcessInstance) -> tuple[Form | None, dict[str, Any]]:
+        task = self.runner.executor.load(session, row).get_task_from_id(UUID(human.id))
         data = dict(task.data) if task is not None else {}
         data.update(human.draft or {})
         return (form_for(task.task_spec) if task is not None else None), data
@@ -148,9 +168,7 @@ class TaskLifecycle:
         """Return the latest delegation reason of a task (actor, to, at, reason), if one was given."""
         human = session.get(HumanTask, task_id)
         row = session.get(ProcessInstance, human.instance_id) if human is not None else None
-        reasons = [r for r in (row.summary or {}).get("delegation_reasons", []) if r.get("task_id") == task_id] \
-            if row is not None else []
-        return reasons[-1] if reasons and reasons[-1].get("reason") else None
+        return _latest_reason(row, task_id) if row is not None else None
 
     def set_dates(self, session: Session, task_id: str, actor: Actor, due: dt.date | None,
                   follow_up: dt.date | None) -> None:
@@ -247,6 +265,11 @@ class TaskLifecycle:
         outcome = executor.advance(session, row, workflow, actor.name)
         self.runner.route_events(session, outcome.events, row, actor)
         return True
+
+
+def _latest_reason(row: ProcessInstance, task_id: str) -> dict[str, str] | None:
+    reasons = [r for r in (row.summary or {}).get("delegation_reasons", []) if r.get("task_id") == task_id]
+    return reasons[-1] if reasons and reasons[-1].get("reason") else None
 
 
 def _day_start(day: dt.date) -> dt.datetime:

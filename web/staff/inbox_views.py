@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from engine import InboxFilter, KimflowError, NotFound, PermissionDenied, clock, org
+from engine import InboxFilter, KimflowError, NotFound, PermissionDenied, clock, handover, org
 from engine import inbox as inbox_queries
 from engine import lists as queries
 from web.security import current_actor, record, roles_required, services
@@ -231,25 +231,10 @@ def _person(username: str):
 
 def handover_choices(db_session, task, actor) -> dict[str, list[tuple[str, str]]]:
     """Return whom a task can go to: colleagues of its unit, their deputies today, other units of its office."""
-    units = {task.unit} if task.unit else set(actor.units)
-    colleagues = inbox_queries.colleagues(db_session, units, exclude=actor.name)
-    names = {u for u, _n in colleagues} | {actor.name}
-    deputies: list[tuple[str, str]] = []
-    rows = [row for username in sorted(names) for row in org.deputies(db_session, username) if _current(row)]
-    if rows:
-        users = {u.id: u for u in org.list_users(db_session, active_only=True)}
-        for row in rows:
-            user = users.get(row.deputy_id)
-            if user is not None and user.username not in names | {d for d, _n in deputies}:
-                deputies.append((user.username, user.display_name))
-    others = [(UNIT_PREFIX + u.code, u.name) for u in org.list_units(db_session, office=task.office, active_only=True)
-              if u.code != task.unit] if task.office else []
-    return {"colleagues": colleagues, "deputies": deputies, "units": others}
-
-
-def _current(row) -> bool:
     today = org.local_date(clock.now())
-    return row.valid_from <= today and (row.valid_until is None or row.valid_until >= today)
+    choices = handover.handover_choices(db_session, task, actor, today)  # one statement
+    return {"colleagues": choices.colleagues, "deputies": choices.deputies,
+            "units": [(UNIT_PREFIX + code, name) for code, name in choices.units]}
 
 
 def _badge(count: int) -> str:

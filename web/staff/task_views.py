@@ -37,7 +37,11 @@ def visible_task(task_id: str) -> HumanTask:
         human = services().engine.task(task_id)
     except NotFound:
         abort(404)
-    actor = current_actor()
+    return _visible(human)
+
+
+def _visible(human: HumanTask) -> HumanTask:
+    task_id, actor = human.id, current_actor()
     mine = actor.name in (human.claimed_by, human.completed_by)
     if not mine and not available_to(actor, human):
         deny("task_outside_units", task_id=task_id, instance_id=human.instance_id, case_ref=human.case_ref)
@@ -48,13 +52,17 @@ def visible_task(task_id: str) -> HumanTask:
 @roles_required(*STAFF)
 def task(task_id: str):
     """Show the task form; save a draft (also while typing) or complete the task."""
-    human = visible_task(task_id)
+    engine = services().engine
+    try:
+        page = engine.task_page(task_id)  # task, instance and form read once for the whole page
+    except NotFound:
+        abort(404)
+    human = _visible(page.task)
     if human.status == "completed":
         return _already_done(human.completed_by, human.completed_at)
     if human.status == "cancelled":
         return render_template("staff/task_closed.html", task=human), 410
-    engine = services().engine
-    form, data = engine.task_form(task_id)
+    form, data = page.form, page.data
     submitted, errors, status = None, {}, 200
     if request.method == "POST":
         submitted = submitted_values(form, request.form)
@@ -78,7 +86,7 @@ def task(task_id: str):
         record("task_viewed", task_id=task_id, instance_id=human.instance_id, case_ref=human.case_ref)
     return render_template("staff/task.html", task=human, fields=rendered_fields(form, data, submitted, errors),
                            has_form=form is not None, errors=errors, forget_task=session.pop("forget_task", None),
-                           **_side_panel(human)), status
+                           **_side_panel(human, page.delegation_reason)), status
 
 
 def _autosave() -> bool:
@@ -157,7 +165,7 @@ def _already_done(completed_by: str | None, completed_at):
     return render_template("staff/task_done.html", completed_by=name, completed_at=completed_at), 409
 
 
-def _side_panel(human: HumanTask) -> dict:
+def _side_panel(human: HumanTask, given: dict[str, str] | None) -> dict:
     actor = current_actor()
     with services().db.reading() as db_session:
         history = [e for e in audit.events(db_session, instance_id=human.instance_id, limit=200)
@@ -172,14 +180,13 @@ def _side_panel(human: HumanTask) -> dict:
                                                                                                  case.case_ref)
     return {"history": history, "colleagues": handover["colleagues"], "handover": handover,
             "process_name": process_name, "case": case, "notes": notes, "documents": documents,
-            "handed_over": _handed_over(human.id), "back_url": back_to_inbox()[0],
+            "handed_over": _handed_over(given), "back_url": back_to_inbox()[0],
             "date_form": session.pop("date_errors", None) or {"errors": {}, "values": {}},
             "due_value": _iso_day(human.due_at), "follow_up_value": _iso_day(human.follow_up_at)}
 
 
-def _handed_over(task_id: str) -> dict | None:
+def _handed_over(given: dict[str, str] | None) -> dict | None:
     """Return the latest reason this task was handed on with, and when."""
-    given = services().engine.delegation_reason(task_id)
     if given is None:
         return None
     return {"reason": given["reason"], "at": dt.datetime.fromisoformat(given["at"])}

@@ -100,14 +100,18 @@ class ProcessEngine:
         """Start an instance (starters checked, data validated against the start form); return its id."""
         with self._verb() as session:
             request = StartRequest(process_id, dict(data or {}), business_key, case_ref, version)
-            request = starting.admit(session, self.library.get(session, process_id, version), request, actor)
-            return self.runner.start(session, request, actor).id
+            definition = self.library.get(session, process_id, version)
+            request = starting.admit(session, definition, request, actor)
+            return self.runner.start(session, request, actor, definition).id
 
     def show(self, instance_id: int) -> InstanceView:
         """Return an instance with its current data."""
         with self.db.reading() as session:
-            row = self.runner.get(session, instance_id)
-            return _view(row, instance_data(self.executor.load(session, row)))
+            return self.show_in(session, self.runner.get(session, instance_id))
+
+    def show_in(self, session: Session, row: ProcessInstance) -> InstanceView:
+        """Return an instance already read in the caller's unit of work with its current data."""
+        return _view(row, instance_data(self.executor.load(session, row)))
 
     def correlate(self, message_name: str, *, actor: Actor, payload: Mapping[str, Any] | None = None,
                   business_key: str | None = None, correlation: Mapping[str, Any] | None = None,

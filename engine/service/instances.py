@@ -15,7 +15,7 @@ from engine.service.execution import Executor
 from engine.service.registry import Extensions
 from engine.service.starting import StartRequest
 from engine.store import audit
-from engine.store.models import ProcessInstance
+from engine.store.models import DefinitionVersion, ProcessInstance
 
 
 class InstanceRunner:
@@ -33,10 +33,11 @@ class InstanceRunner:
             raise NotFound(f"Vorgang {instance_id} gibt es nicht")
         return row
 
-    def start(self, session: Session, request: StartRequest, actor: Actor) -> ProcessInstance:
-        """Create an instance and run it until it waits."""
+    def start(self, session: Session, request: StartRequest, actor: Actor,
+              definition: DefinitionVersion | None = None) -> ProcessInstance:
+        """Create an instance of `definition` (else the version the request names) and run it until it waits."""
         process_id, business_key, case_ref = request.process_id, request.business_key, request.case_ref
-        definition = self.library.get(session, process_id, request.version)
+        definition = definition or self.library.get(session, process_id, request.version)
         workflow = self.executor.new_workflow(definition, dict(request.data), initiator=actor.name)
         now = clock.now()
         row = ProcessInstance(process_id=process_id, definition_version_id=definition.id,

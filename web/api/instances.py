@@ -61,10 +61,10 @@ def _may_see_data(session, row: ProcessInstance) -> bool:
 
 
 def _show(instance_id: int, status: int = 200):
-    with services().db.unit_of_work() as session:
+    with services().db.unit_of_work() as session:  # joins the caller's unit: a just-started row is not re-read
         row = visible_instance(session, instance_id)
         revision, data_visible = row.revision, _may_see_data(session, row)
-    view = services().engine.show(instance_id)
+        view = services().engine.show_in(session, row)
     body = _out(view, view.data if data_visible else None) | {"revision": revision}
     return body, status, {"ETag": etag_of(revision), "Location": f"/api/v1/process-instances/{instance_id}"}
 
@@ -82,10 +82,12 @@ def start(body: dict):
     """
     if body.get("case_ref"):
         _visible_case(body["case_ref"])
-    instance_id = services().engine.start(body["key"], actor=caller().actor, data=body["variables"],
-                                          business_key=body.get("business_key"), case_ref=body.get("case_ref"),
-                                          version=body.get("version"))
-    return _show(instance_id, 201)
+    with services().db.unit_of_work():  # one transaction: the answer shows the instance as it was written
+        instance_id = services().engine.start(body["key"], actor=caller().actor, data=body["variables"],
+                                              business_key=body.get("business_key"), case_ref=body.get("case_ref"),
+                                              version=body.get("version"))
+        answer = _show(instance_id, 201)
+    return answer
 
 
 @bp.get("/process-instances")

@@ -8,8 +8,8 @@ from dataclasses import replace
 from flask import abort
 from flask_babel import lazy_gettext as _l
 
-from engine import NotFound, clock, display_value, field_catalogue
-from web.i18n import date_text
+from engine import FormField, NotFound, clock, display_value, field_catalogue
+from web.i18n import date_text, number_text
 from web.security import current_actor, services
 from workflows.cases.visibility import CaseView, visible_case
 from workflows.catalogue import CASE_MANAGEMENT
@@ -70,7 +70,7 @@ def display_fields(view: CaseView) -> list[tuple[str, object]]:
         elif isinstance(value, dt.date):
             value = date_text(value)
         else:
-            value = display_value(form_field, value)
+            value = readable(form_field, value) if form_field is not None else display_value(None, value)
         label = FIELD_LABELS.get(key) or (form_field.label if form_field else key.replace("_", " ").capitalize())
         result.append((label, value))
     return result
@@ -84,6 +84,25 @@ def header(view: CaseView) -> dict[str, object]:
     name = ", ".join(str(p) for p in (view.fields.get("family_name"), view.fields.get("given_name")) if p)
     facts = display_fields(replace(view, fields={k: view.fields[k] for k in KEY_FACTS if k in view.fields}))
     return {"name": name, "facts": facts}
+
+
+def readable(form_field: FormField, value: object) -> str:
+    """Render a stored value as the form says it: option names, Ja/Nein, local dates and decimals."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if form_field.type == "boolean" or isinstance(value, bool):
+        return str(_l("Ja") if value in (True, "true", "True", 1) else _l("Nein"))
+    if form_field.options:
+        names = dict(form_field.options)
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(names.get(str(v), str(v)) for v in values)
+    if form_field.type == "date" or isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, int | float):
+        return number_text(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _item(value: object) -> str:

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from engine import FormField, HumanTask, NotFound, available_to, org
-from web.i18n import date_text, number_text
+from engine import HumanTask, NotFound, available_to, org
 from web.security import current_actor, deny, record, roles_required, services
 from web.staff import bp, case_access
+from web.staff.case_access import readable
 from web.staff.labels import office_name
 
 STAFF = ("staff", "admin")
-
-
-def readable(form_field: FormField, value: object) -> str:
-    """Render a stored value as the form says it: option names, Ja/Nein, local dates and decimals."""
-    if value is None or value == "" or value == []:
-        return "–"
-    if form_field.type == "boolean" or isinstance(value, bool):
-        return _("Ja") if value in (True, "true", "True", 1) else _("Nein")
-    if form_field.options:
-        names = dict(form_field.options)
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(names.get(str(v), str(v)) for v in values)
-    if form_field.type == "date" or isinstance(value, dt.date):
-        return date_text(value)
-    if isinstance(value, int | float):
-        return number_text(value)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def may_read(human: HumanTask) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import Actor, HumanTask, available_to, field_catalogue, org
 from web.security import services
-from web.staff.completed_views import readable
+from web.staff.case_access import readable
 from workflows.cases.plan import Plan, current_plan
 from workflows.cases.timeline import TimelineEntry, case_timeline
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -27,6 +27,8 @@ class DeadlineField:
     remind_days_before: int
 
 
+DEADLINES_KEY = "kimflow.register.deadlines"  # session.info: (transaction, {(case, instance): {label: row}})
+
 # Document expiries and legal deadlines entered in forms or decided by DMN tables.
 DEADLINE_FIELDS = {
     "residence_expiry": DeadlineField("document_expiry", "Aufenthaltstitel läuft ab", 56),
@@ -45,8 +47,7 @@ DEADLINE_FIELDS = {
 def register_deadlines(session: Session, case_ref: str, data: dict[str, Any], *, instance_id: int,
                        element_id: str | None, actor: str) -> list[Deadline]:
     """Add (or move) the register entries for the deadline fields in `data`; return the new or changed."""
-    existing = {d.label: d for d in session.scalars(select(Deadline).where(
-        Deadline.case_ref == case_ref, Deadline.source_instance_id == instance_id))}
+    existing = _registered(session, case_ref, instance_id)
     changed = []
     for name, spec in DEADLINE_FIELDS.items():
         due = _date(data.get(name))
@@ -59,6 +60,7 @@ def register_deadlines(session: Session, case_ref: str, data: dict[str, Any], *,
                            source_instance_id=instance_id, source_element_id=element_id, created_by=actor,
                            created_at=clock.now())
             session.add(row)
+            existing[spec.label] = row
         elif row.due_on != due and row.done_at is None:
             row.due_on, row.remind_on, row.reminded_at = due, remind, None
         else:
@@ -67,6 +69,24 @@ def register_deadlines(session: Session, case_ref: str, data: dict[str, Any], *,
                      kind=spec.kind, label=spec.label, due_on=due.isoformat())
         changed.append(row)
     return changed
+
+
+def _registered(session: Session, case_ref: str, instance_id: int) -> dict[str, Deadline]:
+    """Return the instance's register entries by label, read once per transaction (a step completes one task
+    and creates the next: both register); rows added since are kept in the same dict, deleted ones dropped."""
+    transaction = session.get_transaction()
+    cached = session.info.get(DEADLINES_KEY)
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info[DEADLINES_KEY] = cached
+    known = cached[1].get((case_ref, instance_id))
+    if known is None:
+        known = {d.label: d for d in session.scalars(select(Deadline).where(
+            Deadline.case_ref == case_ref, Deadline.source_instance_id == instance_id))}
+        cached[1][(case_ref, instance_id)] = known
+    for label in [label for label, row in known.items() if row in session.deleted or inspect(row).was_deleted]:
+        del known[label]
+    return known
 
 
 DEFAULT_CATEGORIES = ("stammdaten", "aufenthalt", "leistungen", "arbeit", "sprache")

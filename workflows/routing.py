@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
 from engine.identity.org import resolve_unit
 from engine.service.registry import InstanceContext
 from workflows.cases.models import Case
 
 AREA_FIELD = "municipality"
+CASES_KEY = "kimflow.routing.cases"  # session.info: (transaction, {case_ref: Case}), strong refs
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "_", "-": "_"})
 
 
@@ -24,10 +26,25 @@ def area_code(text: str | None) -> str | None:
 def instance_area(context: InstanceContext) -> str | None:
     """Return the area of the instance's case, else its `municipality` data field."""
     if context.case_ref:
-        area = context.session.scalar(select(Case.area).where(Case.case_ref == context.case_ref))
-        if area:
-            return area
+        case = _case(context.session, context.case_ref)
+        if case is not None and case.area:
+            return case.area
     return area_code(context.data.get(AREA_FIELD))
+
+
+def _case(session: Session, case_ref: str) -> Case | None:
+    """Return the case, read once per transaction: the session keeps it, so a change in this transaction shows."""
+    transaction = session.get_transaction()
+    cached = session.info.get(CASES_KEY)
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info[CASES_KEY] = cached
+    case = cached[1].get(case_ref)
+    if case is None or case in session.deleted or inspect(case).was_deleted:
+        case = session.scalar(select(Case).where(Case.case_ref == case_ref))
+        if case is not None:
+            cached[1][case_ref] = case
+    return case
 
 
 def make_area_resolver() -> Callable[[InstanceContext], str | None]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine import Actor, HumanTask, available_to, field_catalogue, org
 from web.security import services
 from web.staff.case_access import readable
+from web.staff.labels import office_name
 from workflows.cases.plan import Plan, current_plan
 from workflows.cases.timeline import TimelineEntry, case_timeline
 
@@ -41,8 +42,6 @@ class DoneTask:
 def readable_tasks(session: Session, case_ref: str, actor: Actor, *, full: bool) -> list[DoneTask]:
     """Return the case's completed tasks the user may read: all for the case's full view, else their unit's."""
     units = org.unit_names(session)
-    from web.staff.labels import office_name
-
     rows = session.scalars(select(HumanTask).where(HumanTask.case_ref == case_ref, HumanTask.status == "completed")
                            .order_by(HumanTask.completed_at.desc(), HumanTask.id))
     return [DoneTask(t.id, t.name, units.get(t.unit or "") or office_name(t.office), t.completed_at) for t in rows

@@ -26,13 +26,13 @@ def area_code(text: str | None) -> str | None:
 def instance_area(context: InstanceContext) -> str | None:
     """Return the area of the instance's case, else its `municipality` data field."""
     if context.case_ref:
-        case = _case(context.session, context.case_ref)
+        case = case_in_transaction(context.session, context.case_ref)
         if case is not None and case.area:
             return case.area
     return area_code(context.data.get(AREA_FIELD))
 
 
-def _case(session: Session, case_ref: str) -> Case | None:
+def case_in_transaction(session: Session, case_ref: str) -> Case | None:
     """Return the case, read once per transaction: the session keeps it, so a change in this transaction shows."""
     transaction = session.get_transaction()
     cached = session.info.get(CASES_KEY)

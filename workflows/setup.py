@@ -17,7 +17,7 @@ from workflows.catalogue import OFFICE_CODES
 from workflows.dates import FUNCTIONS
 from workflows.migrations import MIGRATIONS
 from workflows.retention import RETENTION_EVERY, sweep_for_worker
-from workflows.routing import make_area_resolver, make_unit_resolver
+from workflows.routing import case_in_transaction, make_area_resolver, make_unit_resolver
 from workflows.steering.facts import install as install_steering_facts
 
 # camunda:properties on a user task (role=team_lead) that route it to the unit's team leads.
@@ -61,7 +61,7 @@ def team_lead_candidates(task_extensions: dict[str, Any], unit: str | None, cont
 
 def on_task_completed(event: str, context: InstanceContext, payload: dict[str, Any]) -> None:
     """Copy what a completed form says about the person into the case and its deadline register."""
-    case = case_link.case_of(context)
+    case = case_in_transaction(context.session, context.case_ref) if context.case_ref else None
     if case is None:
         return
     task, data = payload["task"], payload["data"]

@@ -20,14 +20,16 @@ from tests.web.conftest import seed_scene
 
 BUDGET = 8
 OVER = {  # page -> where its statements are (files outside the read side and identity)
-    "task page": "web/staff/task_views.py re-reads the task and its instance through engine.task/task_form; "
-                 "case visibility (workflows/cases) reads units, routing and consents; audit insert",
-    "submit (POST)": "engine/service/tasks.py re-reads the task three times and the version twice; "
-                     "workflows listeners read deadlines and the case twice; hook subscriptions read twice",
+    "task page": "17: case visibility (workflows/cases) reads the case, units, routing twice, consents and tasks; "
+                 "two audit inserts; history, hand-over, process names, reminders, form catalogue",
+    "submit (POST)": "22: web/staff/task_views.py reads task and instance, then the completion reads them again in "
+                     "its own transaction; deadline close and steering facts; projection (tasks, jobs, "
+                     "subscriptions, external tasks, routing per office)",
     "case file": "web/staff/case_views.py and web/staff/timeline.py: units and users read whole, per section",
     "case list": "workflows/case_list.py and workflows/cases/responsibility.py resolve units and routing twice",
-    "API start": "engine/service (version read twice, hooks read twice, instance re-read twice for the answer)",
-    "API complete": "the same completion path as the submit POST",
+    "API start": "10: token lookup and its last-used update, the caller's units, version, instance, audit, "
+                 "hook subscriptions, routing, task insert, instance update",
+    "API complete": "22: the same completion path as the submit POST, after web/api/tasks.py reads the task",
 }
 
 

@@ -142,6 +142,9 @@ def test_erledigt_lists_what_the_user_completed(scene, login, services):
     client.post(f"/aufgabe/{scene.sozialamt_task}", data={**fill(form), "aktion": "erledigen"})
     html = client.get("/aufgaben/erledigt").data.decode()
     assert "AsylbLG zum Monatsende einstellen" in html and 'id="badge-done">1<' in html
+    readable = f'href="/aufgabe/{scene.sozialamt_task}/ansicht"'
+    assert readable in html  # the completed form opens read-only from here
+    assert client.get(f"/aufgabe/{scene.sozialamt_task}/ansicht").status_code == 200
 
 
 def test_an_inbox_page_that_shows_people_is_audited_with_their_cases(scene, login, services):

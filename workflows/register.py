@@ -79,11 +79,12 @@ def _registered(session: Session, case_ref: str, instance_id: int) -> dict[str, 
     if cached is None or cached[0] is not transaction:
         cached = (transaction, {})
         session.info[DEADLINES_KEY] = cached
-    known = cached[1].get((case_ref, instance_id))
+    registers: dict[tuple[str, int], dict[str, Deadline]] = cached[1]
+    known = registers.get((case_ref, instance_id))
     if known is None:
         known = {d.label: d for d in session.scalars(select(Deadline).where(
             Deadline.case_ref == case_ref, Deadline.source_instance_id == instance_id))}
-        cached[1][(case_ref, instance_id)] = known
+        registers[(case_ref, instance_id)] = known
     for label in [label for label, row in known.items() if row in session.deleted or inspect(row).was_deleted]:
         del known[label]
     return known

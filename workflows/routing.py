@@ -39,11 +39,12 @@ def case_in_transaction(session: Session, case_ref: str) -> Case | None:
     if cached is None or cached[0] is not transaction:
         cached = (transaction, {})
         session.info[CASES_KEY] = cached
-    case = cached[1].get(case_ref)
+    cases: dict[str, Case] = cached[1]
+    case = cases.get(case_ref)
     if case is None or case in session.deleted or inspect(case).was_deleted:
         case = session.scalar(select(Case).where(Case.case_ref == case_ref))
         if case is not None:
-            cached[1][case_ref] = case
+            cases[case_ref] = case
     return case
 
 

@@ -55,3 +55,12 @@ def test_the_instance_list_names_units_in_its_filter(make_user, login, instance)
     assert option and "selected" in option.group(0) and option.group(1) != "abh_neuss"
     listed = client.get("/manage/instances").get_data(as_text=True)
     assert f">Vorgang {instance}</a>" in listed  # the instance's number is labelled
+
+
+def test_the_instance_list_and_page_name_the_process_not_its_id(make_user, login, instance):
+    client = login(make_user("chefin", "manager"))
+    listed = client.get("/manage/instances").get_data(as_text=True)
+    row = re.search(rf">Vorgang {instance}</a>.*?</tr>", listed, re.S).group(0)
+    assert "<td>Permit</td>" in row and ">permit<" not in row
+    heading = re.search(r"<h1>(.*?)</h1>", client.get(f"/manage/instances/{instance}").get_data(as_text=True)).group(1)
+    assert "Permit" in heading and "permit" not in heading

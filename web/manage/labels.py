@@ -6,6 +6,7 @@ from flask import Blueprint, g
 from flask_babel import get_locale
 
 from engine import NotFound, org
+from engine import inbox as inbox_queries
 from web.security import services
 from workflows.catalogue import OFFICES, municipality_name, office_name
 
@@ -39,6 +40,16 @@ def unit_choices() -> list[tuple[str, str]]:
     return sorted(_unit_names().items(), key=lambda pair: pair[1])
 
 
+def process_label(process_id: str | None) -> str:
+    """Return a process's name as its newest version calls it ("kim_case" -> "KIM-Fallmanagement")."""
+    if not process_id:
+        return ""
+    if "process_names" not in g:
+        with services().db.reading() as session:
+            g.process_names = inbox_queries.process_names(session)
+    return g.process_names.get(process_id, process_id)
+
+
 def person_name(username: str | None) -> str:
     """Return an account's display name; an account unknown here (a system actor) keeps its name."""
     if not username:
@@ -56,6 +67,6 @@ def person_name(username: str | None) -> str:
 def register(bp: Blueprint) -> None:
     """Offer the labels to every template as filters."""
     for name, function in (("area_label", area_label), ("office_label", office_label), ("unit_label", unit_label),
-                           ("person_name", person_name)):
+                           ("person_name", person_name), ("process_label", process_label)):
         bp.add_app_template_filter(function, name)
     bp.add_app_template_global(unit_choices, "unit_choices")

@@ -111,3 +111,11 @@ def test_a_comment_and_a_document_can_be_added_from_the_task_page(scene, login, 
                                                           "next": page}, content_type="multipart/form-data")
     html = client.get(page).data.decode()
     assert "Rückruf vereinbart" in html and "scan.png" in html
+
+
+def test_the_task_page_says_priority_and_people_in_words(scene, login, services):
+    client = login("s.sozial")
+    client.post(f"/aufgabe/{scene.sozialamt_task}/uebernehmen")
+    html = client.get(f"/aufgabe/{scene.sozialamt_task}").data.decode()
+    assert "<dt>Priorität</dt><dd>normal</dd>" in html or "<dt>Priorität</dt><dd>hoch</dd>" in html
+    assert "In Bearbeitung bei Sabine Sozial" in html and "bei s.sozial" not in html

@@ -86,6 +86,7 @@ def task(task_id: str):
         record("task_viewed", task_id=task_id, instance_id=human.instance_id, case_ref=human.case_ref)
     return render_template("staff/task.html", task=human, fields=rendered_fields(form, data, submitted, errors),
                            has_form=form is not None, errors=errors, forget_task=session.pop("forget_task", None),
+                           high_priority=human.priority >= inbox_queries.HIGH_PRIORITY,
                            **_side_panel(human, page.delegation_reason)), status
 
 

@@ -57,3 +57,11 @@ def test_the_timeline_tells_the_story_of_a_case(db, engine, system):
         "13.03.2026 — Jana Berg: Frist „Pass läuft ab“ erledigt",
         "14.03.2026 — System: Umzug von Kaarst nach Neuss",
     ]
+    with db.reading() as session:
+        english = [e.text for e in case_timeline(session, ref, "en")]
+    assert english == [
+        "Case opened", "Consent for Jobcenter Rhein-Kreis Neuss recorded",
+        "Deadline “Pass läuft ab” set for 2026-08-01", "Process “SGB-II-Antrag” started",
+        "Task “Antrag entscheiden” created", "Task “Antrag entscheiden” completed",
+        "Process “SGB-II-Antrag” completed", "Deadline “Pass läuft ab” met", "Moved from Kaarst to Neuss",
+    ]

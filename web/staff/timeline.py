@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from workflows.cases.timeline import TimelineEntry, case_timeline
 
 def entries(session: Session, case_ref: str, actor: Actor, *, full: bool) -> list[TimelineEntry]:
     """Return timeline entries, newest first; offices without full access see only their processes."""
-    lines = case_timeline(session, case_ref)
+    lines = case_timeline(session, case_ref, str(get_locale()))
     if not full:
         mine = set(session.scalars(select(HumanTask.instance_id).where(
             HumanTask.case_ref == case_ref,

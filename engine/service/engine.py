@@ -113,6 +113,18 @@ class ProcessEngine:
         """Return an instance already read in the caller's unit of work with its current data."""
         return _view(row, instance_data(self.executor.load(session, row)))
 
+    def element_names(self, process_id: str, version: int) -> dict[str, str]:
+        """Return the names the diagram gives its elements (element id -> name), for pages people read."""
+        with self.db.reading() as session:
+            loaded = self.library.load(self.library.get(session, process_id, version))
+        names: dict[str, str] = {}
+        for spec in [loaded.spec, *loaded.subprocess_specs.values()]:
+            for task_spec in getattr(spec, "task_specs", {}).values():
+                element_id = getattr(task_spec, "bpmn_id", None)
+                if element_id and getattr(task_spec, "bpmn_name", None):
+                    names.setdefault(element_id, task_spec.bpmn_name)
+        return names
+
     def correlate(self, message_name: str, *, actor: Actor, payload: Mapping[str, Any] | None = None,
                   business_key: str | None = None, correlation: Mapping[str, Any] | None = None,
                   case_ref: str | None = None) -> list[int]:

@@ -64,3 +64,24 @@ def test_the_instance_list_and_page_name_the_process_not_its_id(make_user, login
     assert "<td>Permit</td>" in row and ">permit<" not in row
     heading = re.search(r"<h1>(.*?)</h1>", client.get(f"/manage/instances/{instance}").get_data(as_text=True)).group(1)
     assert "Permit" in heading and "permit" not in heading
+
+
+WAITING = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://kimflow">
+  <bpmn:process id="waiting" name="Waiting" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:intermediateCatchEvent id="wait_two_weeks" name="Zwei Wochen warten">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>P14D</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait_two_weeks" />
+    <bpmn:sequenceFlow id="f2" sourceRef="wait_two_weeks" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_the_instance_page_names_a_waiting_timer_by_its_name(make_user, login, services):
+    services.engine.deploy({"waiting.bpmn": WAITING}, actor=SYSTEM)
+    instance_id = services.engine.start("waiting", actor=SYSTEM)
+    html = login(make_user("chefin", "manager")).get(f"/manage/instances/{instance_id}").get_data(as_text=True)
+    assert "Zwei Wochen warten" in html and "<code>wait_two_weeks</code>" not in html

@@ -44,8 +44,9 @@ def incident(instance_id: int, incident_id: int):
     data = dict(found.data or {}) if _is_admin() else None
     record("incident_viewed", instance_id=instance_id, case_ref=detail.instance.case_ref, incident=incident_id,
            data_shown=data is not None)
+    names = services().engine.element_names(detail.instance.process_id, detail.instance.version)
     return render_template("manage/incident.html", d=detail, inc=found, message=in_words(found.message), data=data,
-                           is_admin=_is_admin(), skip_labels=SKIP_LABELS)
+                           is_admin=_is_admin(), skip_labels=SKIP_LABELS, step=names.get(found.element_id or "", ""))
 
 
 def _typed(text: str) -> object:

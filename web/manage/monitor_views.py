@@ -75,7 +75,8 @@ def instance(instance_id: int):
         abort(404)
     data = services().engine.show(instance_id).data if "admin" in current_actor().roles else None
     record("instance_viewed", instance_id=instance_id, case_ref=detail.instance.case_ref, data_shown=data is not None)
-    return render_template("manage/instance.html", d=detail, data=data, statuses=STATUSES)
+    names = services().engine.element_names(detail.instance.process_id, detail.instance.version)
+    return render_template("manage/instance.html", d=detail, data=data, statuses=STATUSES, names=names)
 
 
 ACTIONS = ("suspend", "resume", "cancel", "retry")

@@ -113,8 +113,8 @@ class ProcessEngine:
         """Return an instance already read in the caller's unit of work with its current data."""
         return _view(row, instance_data(self.executor.load(session, row)))
 
-    def element_names(self, process_id: str, version: int) -> dict[str, str]:
-        """Return the names the diagram gives its elements (element id -> name), for pages people read."""
+    def element_names(self, process_id: str, version: int | None = None) -> dict[str, str]:
+        """Return the names the diagram (of `version`, else the newest) gives its elements, for pages people read."""
         with self.db.reading() as session:
             loaded = self.library.load(self.library.get(session, process_id, version))
         names: dict[str, str] = {}

@@ -85,3 +85,17 @@ def test_the_instance_page_names_a_waiting_timer_by_its_name(make_user, login, s
     instance_id = services.engine.start("waiting", actor=SYSTEM)
     html = login(make_user("chefin", "manager")).get(f"/manage/instances/{instance_id}").get_data(as_text=True)
     assert "Zwei Wochen warten" in html and "<code>wait_two_weeks</code>" not in html
+
+
+def test_the_incident_list_names_the_failing_step(make_user, login, services):
+    failing = WAITING.replace('id="waiting" name="Waiting"', 'id="failing" name="Failing"').replace(
+        '<bpmn:intermediateCatchEvent id="wait_two_weeks" name="Zwei Wochen warten">\n'
+        '      <bpmn:timerEventDefinition><bpmn:timeDuration>P14D</bpmn:timeDuration></bpmn:timerEventDefinition>\n'
+        '    </bpmn:intermediateCatchEvent>',
+        '<bpmn:scriptTask id="wait_two_weeks" name="Frist berechnen" scriptFormat="python">'
+        '<bpmn:script>frist = 1 / 0</bpmn:script></bpmn:scriptTask>')
+    services.engine.deploy({"failing.bpmn": failing}, actor=SYSTEM)
+    services.engine.start("failing", actor=SYSTEM)
+    html = login(make_user("chefin", "manager")).get("/manage/incidents").get_data(as_text=True)
+    table = re.search(r'<table class="data" id="incident-table">.*?</table>', html, re.S).group(0)
+    assert "Frist berechnen" in table and ">wait_two_weeks<" not in table

@@ -50,6 +50,19 @@ def process_label(process_id: str | None) -> str:
     return g.process_names.get(process_id, process_id)
 
 
+def step_label(process_id: str | None, version: int | None, element_id: str | None) -> str:
+    """Return a step's name as its diagram calls it; its id where the diagram gives none or is gone."""
+    if not process_id or not element_id:
+        return element_id or ""
+    names = g.setdefault("element_names", {})
+    if (process_id, version) not in names:
+        try:
+            names[process_id, version] = services().engine.element_names(process_id, version)
+        except NotFound:
+            names[process_id, version] = {}
+    return names[process_id, version].get(element_id, element_id)
+
+
 def person_name(username: str | None) -> str:
     """Return an account's display name; an account unknown here (a system actor) keeps its name."""
     if not username:
@@ -70,3 +83,4 @@ def register(bp: Blueprint) -> None:
                            ("person_name", person_name), ("process_label", process_label)):
         bp.add_app_template_filter(function, name)
     bp.add_app_template_global(unit_choices, "unit_choices")
+    bp.add_app_template_global(step_label, "step_label")

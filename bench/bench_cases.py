@@ -1,4 +1,5 @@
-"""Case list and person search at 100,000 cases on SQLite: server time per call (p50/p95), the way the pages ask.
+"""Case list and person search at 100,000 cases on SQLite: server time per call (p50/p95), the way the pages ask,
+then the pages themselves as served (the WSGI app in-process through Flask's test client, a signed-in case manager).
 
     .venv/bin/python bench/bench_cases.py [--cases 100000] [--samples 30]
 """
@@ -19,8 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert  # noqa: E402
 
 from engine.core.actors import Actor  # noqa: E402
+from engine.identity import org  # noqa: E402
 from engine.service.engine import ProcessEngine  # noqa: E402
 from engine.store.db import Database  # noqa: E402
+from web.app import create_app  # noqa: E402
 from web.cli import kim_extensions  # noqa: E402
 from workflows import case_list, person_search  # noqa: E402
 from workflows.cases.models import Case  # noqa: E402
@@ -28,6 +31,7 @@ from workflows.catalogue import MUNICIPALITIES  # noqa: E402
 from workflows.person_keys import PersonKey, keys_of  # noqa: E402
 from workflows.seed import seed_units  # noqa: E402
 
+PASSWORD = "bench-bench-bench-42"
 GIVEN = ["Mohammed", "Amina", "Olena", "Ahmad", "Fatima", "Yusuf", "Maryam", "Ali", "Sara", "Omar", "Jörg", "Leyla"]
 FAMILY = ["Al-Hassan", "Haddad", "Kovalenko", "Rahimi", "Yilmaz", "Müller", "Nasser", "Shevchenko", "Karimi", "Demir"]
 
@@ -101,6 +105,32 @@ def main() -> None:
     for name, call in checks.items():
         p50, p95 = timed(call, args.samples)
         print(f"  {name:<48} p50 {p50:6.1f}  p95 {p95:6.1f}")
+    served_pages(db, args.samples)
+    db.engine.dispose()
+
+
+def served_pages(db: Database, samples: int) -> None:
+    """Time the case list and person search pages as served to a signed-in case manager of Neuss."""
+    app = create_app({"DATABASE_URL": db.engine.url.render_as_string(hide_password=False), "SECRET_KEY": "bench",
+                      "WTF_CSRF_ENABLED": False, "OPTIONAL_BLUEPRINTS": ()})
+    with db.unit_of_work() as session:
+        org.create_user(session, "cm", "Case Manager", PASSWORD, actor="bench", role="staff")
+        org.add_membership(session, "cm", "kim_cm_neuss", actor="bench")
+    client = app.test_client()
+    assert client.post("/login", data={"username": "cm", "password": PASSWORD}).status_code == 302
+    pages = {"page: case list (Fälle der Einheit)": "/faelle",
+             "page: case list, overdue only": "/faelle?ueberfaellig=1",
+             "page: case list, Meine Fälle": "/faelle?ansicht=mine",
+             "page: person search by name": "/personen?name=Muhammad",
+             "page: person search by case number": "/personen?fallnummer=K-2026-050000"}
+    print(f"as served (test client, server time incl. rendering), {samples} samples each (ms)")
+    for name, path in pages.items():
+        def get(path=path):
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code)
+        p50, p95 = timed(get, samples)
+        print(f"  {name:<48} p50 {p50:6.1f}  p95 {p95:6.1f}")
+    app.extensions["kimflow"].db.engine.dispose()
 
 
 if __name__ == "__main__":

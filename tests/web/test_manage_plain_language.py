@@ -99,3 +99,21 @@ def test_the_incident_list_names_the_failing_step(make_user, login, services):
     html = login(make_user("chefin", "manager")).get("/manage/incidents").get_data(as_text=True)
     table = re.search(r'<table class="data" id="incident-table">.*?</table>', html, re.S).group(0)
     assert "Frist berechnen" in table and ">wait_two_weeks<" not in table
+
+
+def test_a_message_the_instance_waits_for_links_to_recording_it_for_those_who_may(make_user, login, services):
+    import datetime as dt
+
+    from workflows.cases import files as cases
+
+    waiting = build("answer", [("start", "s"), ("msg_catch", "agency", "ba_antwort"), ("end", "e")],
+                    [("s", "agency"), ("agency", "e")])
+    services.engine.deploy({"answer.bpmn": waiting}, actor=SYSTEM)
+    with services.db.unit_of_work() as session:
+        ref = cases.open_case(session, actor="test", area="neuss", given_name="Amina", family_name="Haddad",
+                              birth_date=dt.date(1991, 4, 12)).case_ref
+    instance_id = services.engine.start("answer", actor=SYSTEM, case_ref=ref)
+    link = f'href="/faelle/{ref}/eingang"'
+    assert link in login(make_user("root", "admin")).get(f"/manage/instances/{instance_id}").get_data(as_text=True)
+    assert link not in login(make_user("chefin", "manager")).get(f"/manage/instances/{instance_id}").get_data(
+        as_text=True)

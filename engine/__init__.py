@@ -5,7 +5,7 @@ read -> service | identity -> runtime | store -> bpmn -> core.
 """
 
 from engine import cli
-from engine.bpmn.forms import Form, FormField
+from engine.bpmn.forms import Form, FormField, date_bound
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import (
@@ -18,7 +18,7 @@ from engine.core.errors import (
     Problem,
     TaskAlreadyCompleted,
 )
-from engine.core.localtime import LOCAL_TIME, german_date
+from engine.core.localtime import LOCAL_TIME, german_date, local_date
 from engine.identity import org, service_accounts, sso, totp
 from engine.identity.accounts import AccountError, verify_password
 from engine.identity.models import ROLES
@@ -39,7 +39,8 @@ from engine.store.models import AuditEvent, DefinitionVersion, HumanTask, Proces
 
 __all__ = [
     "LOCAL_TIME", "ROLES", "AccountError", "Actor", "AuditEvent", "CorrelationError", "Database", "DefinitionError",
-    "DefinitionVersion", "Designer", "DraftConflict", "DraftInput", "Extensions", "FileReport", "Form",
+    "DefinitionVersion", "Designer", "date_bound", "local_date", "DraftConflict", "DraftInput", "Extensions",
+    "FileReport", "Form",
     "FormErrors", "FormField", "HumanTask", "InboxFilter", "InstanceContext", "InstanceView", "KimflowError",
     "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
     "SKIP_REASONS", "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",

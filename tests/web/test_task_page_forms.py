@@ -157,3 +157,15 @@ def test_a_double_field_refuses_an_amount_outside_its_bounds_in_german(services)
     with pytest.raises(FormErrors) as refused:
         services.engine.complete(task.id, actor=system, data={"betrag": "12.000,00"})
     assert "5.000" in str(refused.value.errors["betrag"]) or "5000" in str(refused.value.errors["betrag"])
+
+
+def test_a_date_field_tells_the_browser_its_bounds_as_days(app):
+    import datetime as dt
+
+    from engine import clock
+
+    form = Form(key=None, fields=[FormField(id="geburt", label="Geburtsdatum", type="date", min_date="1900-01-01",
+                                            max_date="today-P18Y")])
+    with app.test_request_context(), clock.frozen(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)):
+        [field] = rendered_fields(form, {})
+        assert field.bounds == ("1900-01-01", "2008-11-30")

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from engine import Form, FormField
+from engine import Form, FormField, clock, date_bound, local_date
 from web.i18n import date_text
 
 INPUT_TYPES = {"string": "text", "long": "number", "date": "date"}
@@ -36,6 +36,15 @@ class RenderedField:
     @property
     def input_type(self) -> str:
         return INPUT_TYPES.get(self.field.type, "text")
+
+    @property
+    def bounds(self) -> tuple[object | None, object | None]:
+        """Return the (min, max) the browser may check too: numbers as declared, date bounds as days."""
+        if self.field.type != "date":
+            return self.field.min, self.field.max
+        today = local_date(clock.now())
+        return tuple(date_bound(b, today).isoformat() if b is not None else None  # type: ignore[return-value]
+                     for b in (self.field.min_date, self.field.max_date))
 
     @property
     def multiline(self) -> bool:

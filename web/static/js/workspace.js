@@ -104,7 +104,9 @@
       return inflight;
     }
 
-    if (storage && storage.getItem(key)) {
+    // A page the server answered with field errors already shows what was typed: restoring the tab's copy
+    // there would only race the person correcting it.
+    if (storage && storage.getItem(key) && !form.hasAttribute("data-submitted")) {
       try {
         if (restore(form, JSON.parse(storage.getItem(key)))) {
           show(status, form.getAttribute("data-msg-restored"), false);

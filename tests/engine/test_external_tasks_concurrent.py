@@ -18,10 +18,14 @@ from tests.engine.test_external_tasks import TOPIC, external_process
 INSTANCES = 30
 
 
-def _work(engine, actor, name: str, done: Counter, errors: list, deadline: float) -> None:
+def _work(engine, actor, name: str, done: Counter, errors: list, deadline: float,
+          all_started: threading.Barrier | None = None) -> None:
     while time.monotonic() < deadline:
         try:
             fetched = ext.fetch_and_lock(engine, name, [TOPIC], max_tasks=3, lock_duration=dt.timedelta(seconds=20))
+            if all_started is not None:  # every worker holds work of its own before any goes on
+                all_started.wait(timeout=30)
+                all_started = None
             if not fetched and _all_done(engine):
                 return
             for task in fetched:
@@ -48,7 +52,8 @@ def test_three_workers_do_every_task_exactly_once_and_a_dead_workers_tasks_are_f
     done: Counter = Counter()
     errors: list = []
     deadline = time.monotonic() + 60
-    workers = [threading.Thread(target=_work, args=(engine, system, f"w{i}", done, errors, deadline))
+    all_started = threading.Barrier(3)
+    workers = [threading.Thread(target=_work, args=(engine, system, f"w{i}", done, errors, deadline, all_started))
                for i in range(3)]
     for worker in workers:
         worker.start()
@@ -58,4 +63,4 @@ def test_three_workers_do_every_task_exactly_once_and_a_dead_workers_tasks_are_f
     assert len(done) == INSTANCES and set(done.values()) == {1}
     assert {task.id for task in dead} <= set(done)
     assert {engine.show(i).status for i in ids} == {"completed"}
-    assert len({engine.show(i).data["von"] for i in ids}) > 1  # the work was really shared
+    assert {engine.show(i).data["von"] for i in ids} == {"w0", "w1", "w2"}  # the work was really shared

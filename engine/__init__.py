@@ -34,6 +34,7 @@ from engine.service.engine import InstanceView, ProcessEngine
 from engine.service.registry import Extensions, InstanceContext, PeriodicTask, ServiceCall
 from engine.service.task_rule import available_to
 from engine.store import audit
+from engine.store import reference as reference_scope
 from engine.store.db import Database
 from engine.store.models import AuditEvent, DefinitionVersion, HumanTask, ProcessInstance
 
@@ -45,6 +46,7 @@ __all__ = [
     "NotFound", "PeriodicTask", "PermissionDenied", "Problem", "ProcessEngine", "ProcessInstance",
     "SKIP_REASONS", "ScenarioFileError", "ServiceCall", "TaskAlreadyCompleted", "audit", "available_to", "cli", "clock",
     "defined_id", "display_value", "external_tasks", "field_catalogue", "german_date", "handover", "health", "heatmap",
-    "hooks", "inbox", "lists", "monitoring", "org", "run_file", "scenario_from", "scenario_paths", "service_accounts",
+    "hooks", "inbox", "lists", "monitoring", "org", "reference_scope",
+    "run_file", "scenario_from", "scenario_paths", "service_accounts",
     "sso", "startable", "task_rule", "totp", "valid_id", "verify_password",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import secrets
 import sqlite3
 import uuid
 from pathlib import Path
@@ -228,6 +229,7 @@ def empty_tables(database: Database) -> None:
         if database.is_postgres:
             # TRUNCATE is not a row operation, so the audit log's row triggers do not fire.
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            _new_reference_revision(conn)
             return
         # SQLite has no TRUNCATE: lift the audit triggers for this one emptying, then put them back as they were.
         guards = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
@@ -238,6 +240,13 @@ def empty_tables(database: Database) -> None:
             conn.execute(text(f'DELETE FROM "{table}"'))
         for _name, sql in guards:
             conn.execute(text(sql))
+        _new_reference_revision(conn)
+
+
+def _new_reference_revision(conn) -> None:
+    """An emptied database is new reference data: give it the revision row a migrated database has."""
+    conn.execute(text("INSERT INTO reference_revision (id, revision) VALUES (1, :revision)"),
+                 {"revision": secrets.randbelow(2**53)})
 
 
 @pytest.fixture

@@ -25,12 +25,21 @@ from engine.identity.accounts import (
     update_user,
     user_by_name,
 )
-from engine.identity.models import DISTRICT_WIDE, Deputy, Membership, Responsibility, Unit, User
+from engine.identity.models import Deputy, Membership, Responsibility, Unit, User
+from engine.identity.org_reference import (
+    active_unit_offices,
+    display_names,
+    organisation,
+    resolve_unit,
+    responsibility_rows,
+    unit_names,
+)
 from engine.identity.throttle import unlock as unlock_sign_in
-from engine.store import audit
+from engine.store import audit, reference
 
 # Accounts live in engine.identity.accounts; they are re-exported so callers need one organisation module.
-__all__ = ["AccountError", "AuthResult", "AuthStatus", "OrgError", "account", "actor_for", "add_membership",
+__all__ = ["AccountError", "active_unit_offices", "display_names", "organisation", "responsibility_rows",
+           "AuthResult", "AuthStatus", "OrgError", "account", "actor_for", "add_membership",
            "unlock_sign_in", "authenticate", "create_user", "deputies", "end_sessions", "deputised_users",
            "list_responsibilities",
            "list_units", "list_users", "local_date", "memberships", "remove_deputy", "remove_membership",
@@ -69,11 +78,6 @@ def list_units(session: Session, *, office: str | None = None, active_only: bool
     return list(session.scalars(query))
 
 
-def unit_names(session: Session) -> dict[str, str]:
-    """Return every unit's display name by code."""
-    return {u.code: u.name for u in session.scalars(select(Unit))}
-
-
 def set_responsibility(session: Session, office: str, area: str, unit_code: str, *,
                        actor: str) -> Responsibility:
     """Make `unit_code` responsible for `office` in `area` ("*" for the district-wide default)."""
@@ -109,17 +113,6 @@ def list_responsibilities(session: Session, *, office: str | None = None) -> lis
     if office is not None:
         query = query.where(Responsibility.office == office)
     return list(session.scalars(query))
-
-
-def resolve_unit(session: Session, office: str, area: str | None) -> str | None:
-    """Return the unit responsible for `office` in `area`: the exact area first, then the district default."""
-    areas = [a for a in (area, DISTRICT_WIDE) if a]
-    rows = {r.area: r.unit_code for r in session.scalars(select(Responsibility).where(
-        Responsibility.office == office, Responsibility.area.in_(areas)))}
-    for candidate in areas:
-        if candidate in rows:
-            return rows[candidate]
-    return None
 
 
 # -- memberships and deputies --------------------------------------------------------------------
@@ -231,15 +224,16 @@ def account(session: Session, username: str, now: dt.datetime | None = None) -> 
     people = (person.id == User.id) | (person.id.in_(absent_ids) & person.active.is_(True))
     joined = (outerjoin(User, person, people).outerjoin(Membership, Membership.user_id == person.id)
               .outerjoin(Unit, (Unit.code == Membership.unit_code) & Unit.active.is_(True)))
-    rows = session.execute(select(User, person.username, Unit.code, Unit.office).select_from(joined)
-                           .where(User.username == username)).all()
+    rows = session.execute(select(User, person.username, Unit.code, Unit.office, reference.revision_column())
+                           .select_from(joined).where(User.username == username)).all()
     if not rows:
         raise NotFound(f"Benutzer {username!r} gibt es nicht")
     user = rows[0][0]
+    reference.note_revision(session, rows[0][4])  # the request then reads no revision of its own
     if not user.active:
         raise NotFound(f"Benutzer {username!r} ist deaktiviert")
-    units = {(code, office) for _u, _p, code, office in rows if code is not None}
-    absent = frozenset(name for _u, name, _c, _o in rows if name is not None and name != user.username)
+    units = {(code, office) for _u, _p, code, office, _r in rows if code is not None}
+    absent = frozenset(name for _u, name, _c, _o, _r in rows if name is not None and name != user.username)
     return user, Actor(name=user.username, units=frozenset(code for code, _o in units),
                        offices=frozenset(office for _c, office in units), roles=frozenset({user.role}),
                        stands_in_for=absent)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,22 +10,23 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.forms import FormField, form_for
 from engine.service.definitions import DefinitionLibrary
+from engine.store import reference
 from engine.store.models import DefinitionVersion
-
-_lock = threading.Lock()
-_cache: dict[tuple[tuple[int, str], ...], dict[str, FormField]] = {}
 
 
 def field_catalogue(session: Session, library: DefinitionLibrary) -> dict[str, FormField]:
-    """Return form fields by id across the latest version of every process (first definition wins)."""
+    """Return form fields by id across the latest version of every process (first definition wins).
+
+    Kept per process until the next deploy: building it reads every newest version's file bundle.
+    """
+    return reference.cached(session, "field_catalogue", lambda current: _build(current, library))
+
+
+def _build(session: Session, library: DefinitionLibrary) -> dict[str, FormField]:
     newest = (select(func.max(DefinitionVersion.id)).where(DefinitionVersion.kind == "process")
               .group_by(DefinitionVersion.process_id))
-    rows = list(session.scalars(select(DefinitionVersion).where(DefinitionVersion.id.in_(newest))
-                                .order_by(DefinitionVersion.process_id)))
-    key = tuple((row.id, row.checksum) for row in rows)  # ids restart in a fresh database
-    with _lock:
-        if key in _cache:
-            return _cache[key]
+    rows = session.scalars(select(DefinitionVersion).where(DefinitionVersion.id.in_(newest))
+                           .order_by(DefinitionVersion.process_id))
     catalogue: dict[str, FormField] = {}
     for row in rows:
         spec: Any = library.load(row).spec
@@ -34,9 +34,6 @@ def field_catalogue(session: Session, library: DefinitionLibrary) -> dict[str, F
             form = form_for(task_spec)
             for form_field in form.fields if form else []:
                 catalogue.setdefault(form_field.id, form_field)
-    with _lock:
-        _cache.clear()
-        _cache[key] = catalogue
     return catalogue
 
 

@@ -11,12 +11,14 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
-from engine.identity.models import DISTRICT_WIDE, Membership, Responsibility, User
+from engine.identity.models import DISTRICT_WIDE, Membership, User
+from engine.identity.org_reference import organisation, responsibility_rows
 from engine.read import inbox_branches as branched
 from engine.read import lists
 from engine.read.lists import Page
 from engine.service import task_rule
 from engine.service.registry import PersonDirectory
+from engine.store import reference
 from engine.store.models import DefinitionVersion, HumanTask
 
 VIEWS = ("mine", "group", "done")
@@ -176,7 +178,11 @@ def counts(session: Session, actor: Actor) -> dict[str, int]:
 
 
 def process_names(session: Session) -> dict[str, str]:
-    """Return the newest display name of every deployed process."""
+    """Return the newest display name of every deployed process (cached per process until a deploy)."""
+    return reference.cached(session, "process_names", _process_names)
+
+
+def _process_names(session: Session) -> dict[str, str]:
     rows = session.execute(select(DefinitionVersion.process_id, DefinitionVersion.name, DefinitionVersion.version)
                            .where(DefinitionVersion.kind == "process")).all()
     names: dict[str, tuple[int, str]] = {}
@@ -195,19 +201,15 @@ def people(session: Session, case_refs: set[str], directory: PersonDirectory | N
 
 def areas(session: Session) -> list[str]:
     """Return the municipalities of the routing table, for the filter."""
-    rows = session.scalars(select(Responsibility.area).distinct())
-    return sorted(a for a in rows if a and a != DISTRICT_WIDE)
+    return sorted({area for _office, area, _unit in responsibility_rows(session) if area and area != DISTRICT_WIDE})
 
 
 def colleagues(session: Session, units: set[str] | frozenset[str], *,
                exclude: str | None = None) -> list[tuple[str, str]]:
-    """Return (username, display name) of the active members of the given units."""
-    if not units:
-        return []
-    rows = session.execute(select(User.username, User.display_name).join(Membership, Membership.user_id == User.id)
-                           .where(Membership.unit_code.in_(sorted(units)), User.active.is_(True))
-                           .distinct().order_by(User.display_name))
-    return [(u, d) for u, d in rows if u != exclude]
+    """Return (username, display name) of the active members of the given units, by display name."""
+    org = organisation(session)
+    names = {name for unit in units for name in org.members.get(unit, ()) if name in org.active and name != exclude}
+    return sorted(((name, org.names[name]) for name in names), key=lambda pair: (pair[1], pair[0]))
 
 
 def tasks_created_between(session: Session, since: dt.datetime, until: dt.datetime) -> list[HumanTask]:

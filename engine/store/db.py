@@ -102,6 +102,9 @@ class Database:
 
     def __init__(self, url: str | None = None):
         self.engine = make_engine(url)
+        from engine.store import reference  # imports this module's Base
+
+        reference.watch(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

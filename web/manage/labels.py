@@ -67,14 +67,10 @@ def person_name(username: str | None) -> str:
     """Return an account's display name; an account unknown here (a system actor) keeps its name."""
     if not username:
         return ""
-    names = g.setdefault("display_names", {})
-    if username not in names:
-        try:
-            with services().db.reading() as session:
-                names[username] = org.user_by_name(session, username).display_name or username
-        except NotFound:
-            names[username] = username
-    return names[username]
+    if "display_names" not in g:
+        with services().db.reading() as session:
+            g.display_names = org.display_names(session)  # cached per process: no statement while current
+    return g.display_names.get(username, username)
 
 
 def register(bp: Blueprint) -> None:

@@ -13,19 +13,16 @@ from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, se
 from sqlalchemy.orm import Session
 
 from engine.core.localtime import local_date
-from engine.identity.models import DISTRICT_WIDE, Responsibility, Unit
+from engine.identity import org
+from engine.identity.models import DISTRICT_WIDE
 from workflows.cases.consent import valid_consents
 from workflows.cases.models import Case, Consent
 from workflows.catalogue import MUNICIPALITIES
 
 
 def unit_offices(session: Session, unit_codes: Collection[str]) -> dict[str, str]:
-    """Return the office of each active unit among `unit_codes`."""
-    if not unit_codes:
-        return {}
-    rows = session.execute(select(Unit.code, Unit.office).where(
-        Unit.code.in_(sorted(unit_codes)), Unit.active.is_(True)))
-    return {code: office for code, office in rows}
+    """Return the office of each active unit among `unit_codes` (from the cached organisation)."""
+    return org.active_unit_offices(session, unit_codes)
 
 
 def responsible_units(session: Session, area: str | None, unit_codes: Collection[str]) -> dict[str, str]:
@@ -33,13 +30,7 @@ def responsible_units(session: Session, area: str | None, unit_codes: Collection
     offices = unit_offices(session, unit_codes)
     if not offices:
         return {}
-    areas = [a for a in (area, DISTRICT_WIDE) if a]
-    rows = session.execute(select(Responsibility.office, Responsibility.area, Responsibility.unit_code).where(
-        Responsibility.office.in_(sorted(set(offices.values()))), Responsibility.area.in_(areas))).all()
-    chosen: dict[str, str] = {}
-    for candidate in reversed(areas):  # the exact area overrides the district default
-        chosen.update({office: unit for office, row_area, unit in rows if row_area == candidate})
-    return {code: office for code, office in offices.items() if chosen.get(office) == code}
+    return {code: office for code, office in offices.items() if org.resolve_unit(session, office, area) == code}
 
 
 def covering_consents(session: Session, case: Case, unit_codes: Collection[str], now: dt.datetime) -> list[Consent]:
@@ -57,8 +48,7 @@ def responsible_areas(session: Session, office: str, unit: str) -> tuple[list[st
     testing a routing subquery on every case. A district-wide unit takes every catalogue municipality (and every
     area the table names) that no other unit has; intake offers only those, so no case has another area.
     """
-    rows = session.execute(select(Responsibility.area, Responsibility.unit_code)
-                           .where(Responsibility.office == office)).all()
+    rows = [(row_area, code) for row_office, row_area, code in org.responsibility_rows(session) if row_office == office]
     areas = {area for area, code in rows if code == unit and area != DISTRICT_WIDE}
     district = any(area == DISTRICT_WIDE and code == unit for area, code in rows)
     if district:

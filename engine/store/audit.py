@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -39,8 +39,32 @@ def record(session: Session, actor: str, action: str, *, instance_id: int | None
     event = AuditEvent(at=clock.now(), actor=actor, action=action, instance_id=instance_id,
                        case_ref=case_ref, task_id=task_id, legal_basis=legal_basis,
                        details=_without_free_text(details))
-    session.add(event)
+    session.info.setdefault(PENDING, []).append(event)
     return event
+
+
+# A page audits up to three reads and each line used to be its own INSERT (queries in between flush the session):
+# the lines of a transaction are kept aside and written by one statement when it commits, or dropped with it.
+PENDING = "kimflow_audit_pending"
+_COLUMNS = ("at", "actor", "action", "instance_id", "case_ref", "task_id", "legal_basis", "details")
+
+
+def _write_pending(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        session.execute(insert(AuditEvent), [{name: getattr(e, name) for name in _COLUMNS} for e in pending])
+
+
+def _drop_pending(session: Session, _previous: Any = None) -> None:
+    session.info.pop(PENDING, None)
+
+
+event.listen(Session, "before_commit", _write_pending)
+event.listen(Session, "after_rollback", _drop_pending)
+
+
+def _pending(session: Session) -> list[AuditEvent]:
+    return list(session.info.get(PENDING, ()))
 
 
 def record_refusal(session: Session, actor: str, action: str, **ids: Any) -> None:
@@ -61,7 +85,10 @@ def events(session: Session, *, instance_id: int | None = None, case_ref: str | 
         query = query.where(AuditEvent.case_ref == case_ref)
     if actor is not None:
         query = query.where(AuditEvent.actor == actor)
-    return list(session.scalars(query))
+    wanted = {"instance_id": instance_id, "case_ref": case_ref, "actor": actor}
+    unwritten = [e for e in reversed(_pending(session))  # this transaction's lines, not yet written
+                 if all(value is None or getattr(e, key) == value for key, value in wanted.items())]
+    return (unwritten + list(session.scalars(query)))[:limit]
 
 
 def refusal_bursts(session: Session, *, within: dt.timedelta = dt.timedelta(minutes=10),

@@ -10,9 +10,9 @@ from engine.store.models import AuditEvent
 
 def _one_event(db) -> int:
     with db.unit_of_work() as session:
-        event = audit.record(session, "cm", "case_viewed", case_ref="K-2026-00001", categories=["stammdaten"])
-        session.flush()
-        return event.id
+        audit.record(session, "cm", "case_viewed", case_ref="K-2026-00001", categories=["stammdaten"])
+    with db.reading() as session:  # the line is written when its transaction commits
+        return session.scalar(select(AuditEvent.id).where(AuditEvent.case_ref == "K-2026-00001"))
 
 
 def test_new_audit_lines_can_be_written_and_read(db):

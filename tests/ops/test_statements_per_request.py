@@ -20,8 +20,6 @@ from tests.web.conftest import seed_scene
 
 BUDGET = 8
 OVER = {  # page -> where its statements are (files outside the read side and identity)
-    "task page": "17: case visibility (workflows/cases) reads the case, units, routing twice, consents and tasks; "
-                 "two audit inserts; history, hand-over, process names, reminders, form catalogue",
     "submit (POST)": "22: web/staff/task_views.py reads task and instance, then the completion reads them again in "
                      "its own transaction; deadline close and steering facts; projection (tasks, jobs, "
                      "subscriptions, external tasks, routing per office)",

@@ -224,11 +224,15 @@ class ProcessEngine:
         with self._verb() as session:
             self.tasks.save_draft(session, task_id, actor, data)
 
-    def complete(self, task_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None) -> str:
-        """Validate the data against the task's form, complete it and run on; return the instance status."""
+    def complete(self, task_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None,
+                 seen: TaskPage | None = None) -> str:
+        """Validate the data against the task's form, complete it and run on; return the instance status.
+
+        `seen`: the task page the data was entered on (its rows are not read again).
+        """
         try:
             with self._verb() as session:
-                return self.tasks.complete(session, task_id, actor, dict(data or {}))
+                return self.tasks.complete(session, task_id, actor, dict(data or {}), seen)
         except (ConcurrentModification, TaskStateError):  # a colleague's completion committed in between
             with self.db.reading() as session:
                 human = session.get(HumanTask, task_id)

@@ -8,8 +8,9 @@ from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 from SpiffWorkflow.task import TaskState
-from sqlalchemy import CursorResult, or_, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.bpmn.form_values import unticked
 from engine.bpmn.forms import Form, form_for
@@ -41,6 +42,7 @@ class TaskPage(NamedTuple):
     form: Form | None
     data: dict[str, Any]
     delegation_reason: dict[str, str] | None
+    instance: ProcessInstance | None = None  # as read with the task; a completion from this page goes on from it
 
 
 class TaskLifecycle:
@@ -57,30 +59,42 @@ class TaskLifecycle:
             raise NotFound(f"Aufgabe {task_id} gibt es nicht")
         return human
 
+    @staticmethod
+    def with_instance(session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
+        """Return the human-task row and its instance, read in one statement, or raise NotFound."""
+        found = session.execute(select(HumanTask, ProcessInstance)
+                                .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                                .where(HumanTask.id == task_id)).first()
+        if found is None:
+            raise NotFound(f"Aufgabe {task_id} gibt es nicht")
+        return found[0], found[1]
+
     def workable(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
         """Return an unfinished task the actor may work on; a refusal is audited and looks like 'not found'."""
-        human = self.get(session, task_id)
+        return self._admit(session, self.get(session, task_id), actor)
+
+    @staticmethod
+    def _admit(session: Session, human: HumanTask, actor: Actor) -> HumanTask:
         if not task_rule.available_to(actor, human):
             audit.record_refusal(session, actor.name, "access_denied", instance_id=human.instance_id,
-                                 case_ref=human.case_ref, task_id=task_id)
-            raise NotFound(f"Aufgabe {task_id} gibt es nicht")
+                                 case_ref=human.case_ref, task_id=human.id)
+            raise NotFound(f"Aufgabe {human.id} gibt es nicht")
         if human.status == task_rule.COMPLETED:
-            raise TaskAlreadyCompleted(task_id, human.completed_by, human.completed_at)
+            raise TaskAlreadyCompleted(human.id, human.completed_by, human.completed_at)
         return human
 
     def form(self, session: Session, task_id: str) -> tuple[Form | None, dict[str, Any]]:
         """Return the task's form and the data it is shown with (draft over process data)."""
-        human = self.get(session, task_id)
-        return self._form(session, human, self.runner.get(session, human.instance_id))
+        human, row = self.with_instance(session, task_id)
+        return self._form(session, human, row)
 
     def page(self, session: Session, task_id: str) -> TaskPage:
         """Return the task with its form, data and latest delegation reason, reading task and instance once."""
-        human = self.get(session, task_id)
+        human, row = self.with_instance(session, task_id)
         if human.status not in task_rule.OPEN_STATES:
-            return TaskPage(human, None, {}, None)
-        row = self.runner.get(session, human.instance_id)
+            return TaskPage(human, None, {}, None, row)
         form, data = self._form(session, human, row)
-        return TaskPage(human, form, data, _latest_reason(row, task_id))
+        return TaskPage(human, form, data, _latest_reason(row, task_id), row)
 
     def _form(self, session: Session, human: HumanTask, row: ProcessInstance) -> tuple[Form | None, dict[str, Any]]:
         task = self.runner.executor.load(session, row).get_task_from_id(UUID(human.id))
@@ -209,13 +223,19 @@ class TaskLifecycle:
         audit.record(session, actor.name, "task_draft_saved", instance_id=human.instance_id,
                      case_ref=human.case_ref, task_id=task_id, fields=sorted(human.draft))
 
-    def complete(self, session: Session, task_id: str, actor: Actor, data: dict[str, Any]) -> str:
-        """Validate the data against the task's form, complete the task and run on; return the instance status."""
-        human = self.workable(session, task_id, actor)
+    def complete(self, session: Session, task_id: str, actor: Actor, data: dict[str, Any],
+                 seen: TaskPage | None = None) -> str:
+        """Validate the data against the task's form, complete the task and run on; return the instance status.
+
+        `seen` is the page the data was entered on: its task and instance rows are taken over instead of read
+        again. A stale copy cannot do harm: the task is completed by a compare-and-set on its row and the
+        instance is written under its revision, so a colleague's completion in between wins.
+        """
+        human, row = self._rows(session, task_id, seen)
+        self._admit(session, human, actor)
         if human.claimed_by and human.claimed_by != actor.name and not actor.is_admin:
             raise TaskClaimedByOther(task_id, human.claimed_by)
         task_rule.transition(human, "complete")
-        row = self.runner.get(session, human.instance_id)
         if row.status != "running":
             raise InstanceStateError(f"Der Vorgang ist {row.status}; die Aufgabe kann jetzt nicht erledigt werden")
         executor = self.runner.executor
@@ -229,12 +249,9 @@ class TaskLifecycle:
             errors = {**unticked(form.fields, clean), **errors}
         if errors:
             raise FormErrors(errors)
+        self._close(session, human, actor)
         task.data.update(clean)
         task.run()
-        human.status, human.completed_by, human.completed_at, human.draft = (
-            task_rule.COMPLETED, actor.name, clock.now(), None)
-        if not human.claimed_by:
-            human.claimed_by, human.claimed_at = actor.name, human.completed_at
         audit.record(session, actor.name, "task_completed", instance_id=row.id, case_ref=row.case_ref,
                      task_id=task_id, element_id=human.element_id, fields=sorted(clean))
         self.runner.extensions.emit("task_completed", executor.context(session, row, workflow),
@@ -242,6 +259,37 @@ class TaskLifecycle:
         outcome = executor.advance(session, row, workflow, actor.name)
         self.runner.route_events(session, outcome.events, row, actor)
         return row.status
+
+    def _rows(self, session: Session, task_id: str, seen: TaskPage | None) -> tuple[HumanTask, ProcessInstance]:
+        if seen is None or seen.instance is None or seen.task.id != task_id:
+            return self.with_instance(session, task_id)
+        return session.merge(seen.task, load=False), session.merge(seen.instance, load=False)
+
+    @staticmethod
+    def _close(session: Session, human: HumanTask, actor: Actor) -> None:
+        """Mark the task completed in one compare-and-set: a colleague's completion or claim meanwhile matches none."""
+        now = clock.now()
+        condition = [HumanTask.id == human.id, HumanTask.status.in_(task_rule.OPEN_STATES)]
+        if not actor.is_admin:
+            condition.append(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == actor.name))
+        result = cast(CursorResult[Any], session.execute(
+            update(HumanTask).where(*condition).values(
+                status=task_rule.COMPLETED, completed_by=actor.name, completed_at=now, draft=None,
+                claimed_by=func.coalesce(HumanTask.claimed_by, actor.name),
+                claimed_at=func.coalesce(HumanTask.claimed_at, now))
+            .execution_options(synchronize_session=False)))
+        if result.rowcount != 1:
+            session.refresh(human)
+            if human.status == task_rule.COMPLETED:
+                raise TaskAlreadyCompleted(human.id, human.completed_by, human.completed_at)
+            if human.status in task_rule.OPEN_STATES:
+                raise TaskClaimedByOther(human.id, human.claimed_by or "")
+            raise TaskStateError("Die Aufgabe ist im Prozess nicht mehr offen")
+        # The row now says what the statement wrote; keep the loaded copy in step without another UPDATE.
+        claimed_by, claimed_at = human.claimed_by or actor.name, human.claimed_at or now
+        for key, value in (("status", task_rule.COMPLETED), ("completed_by", actor.name), ("completed_at", now),
+                           ("draft", None), ("claimed_by", claimed_by), ("claimed_at", claimed_at)):
+            set_committed_value(human, key, value)
 
     def withdraw(self, session: Session, task_id: str, actor: Actor, reason: str, data: Mapping[str, Any]) -> bool:
         """End an open task without its form; False when there is nothing to withdraw now."""

@@ -70,7 +70,7 @@ def task(task_id: str):
         if action == "entwurf":
             return _save_draft(task_id, submitted)
         try:
-            engine.complete(task_id, actor=current_actor(), data=submitted)
+            engine.complete(task_id, actor=current_actor(), data=submitted, seen=page)  # not read again
         except FormErrors as err:
             errors, status = err.errors, 400
         except TaskAlreadyCompleted as err:

@@ -20,6 +20,7 @@ from workflows.cases.people import NeedToKnowPeople
 
 STAFF = ("staff", "admin")
 VIEW_SLUGS = {"meine": "mine", "gruppe": "group", "erledigt": "done"}
+LANDING = "landen"  # on Meine Aufgaben: go on to the group queue when nothing of one's own waits
 MAX_PAGE = 10_000  # an offset beyond this overflows nothing and shows an empty page
 
 
@@ -75,21 +76,21 @@ def _directory(session, actor, now: dt.datetime) -> NeedToKnowPeople | None:
 @roles_required(*STAFF)
 def inbox(slug: str | None = None):
     """Show one view of the inbox with filters, sort, search and pages (the bare path lands where work is)."""
-    landing, slug = slug is None, slug or "meine"
+    landing = (slug is None and not request.args) or request.args.get(LANDING) == "1"
+    slug = slug or "meine"
     view, actor, now = VIEW_SLUGS[slug], current_actor(), clock.now()
-    if landing and not request.args:
-        with services().db.reading() as db_session:
-            waiting = inbox_queries.counts(db_session, actor)
-        if not waiting["mine"] and waiting["group"]:
-            return redirect(inbox_url("gruppe"))
-    flt = _filter_from_args(view, request.args)
+    args = {k: v for k, v in request.args.items() if k not in ("seite", LANDING)}
+    flt = _filter_from_args(view, args)
     size = current_app.config["INBOX_PAGE_SIZE"]
     page_no = _page_number()
     with services().db.reading() as db_session:
+        waiting = inbox_queries.counts(db_session, actor)
+        if landing and view == "mine" and not waiting["mine"] and waiting["group"]:
+            return redirect(inbox_url("gruppe", args))  # nothing of one's own waits: land where work waits
         directory = _directory(db_session, actor, now)
         page = inbox_queries.inbox(db_session, view, actor, flt, now=now, limit=size, offset=(page_no - 1) * size,
                                    directory=directory)
-        badges = {view: _badge(n) for view, n in inbox_queries.counts(db_session, actor).items()}
+        badges = {view: _badge(n) for view, n in waiting.items()}
         names = inbox_queries.people(db_session, {t.case_ref for t in page.items if t.case_ref}, directory)
         processes = inbox_queries.process_names(db_session)
         areas = inbox_queries.areas(db_session)
@@ -97,7 +98,6 @@ def inbox(slug: str | None = None):
     if names:  # the page shows people: a list view of their cases is audited too
         record("inbox_viewed", view=view, cases=sorted(names))
     pages = max(1, -(-page.total // size))
-    args = {k: v for k, v in request.args.items() if k != "seite"}
     session["inbox_back"] = inbox_url(slug, args)  # where "Erledigen" returns and "und nächste" looks
     return render_template("staff/inbox.html", slug=slug, view=view, rows=rows, page=page, page_no=page_no,
                            pages=pages, badges=badges, flt=flt, processes=processes, areas=areas, args=args,
@@ -117,23 +117,23 @@ def back_to_inbox() -> tuple[str, str, MultiDict]:
 
 
 def after_completion(done_task_id: str, *, next_task: bool) -> str:
-    """Return where a user goes after completing a task: the next task of their view, or where work waits."""
+    """Return where a user goes after completing a task: the next task of their view, or the view they came from.
+
+    Meine Aufgaben is asked to land where work waits (the group queue when nothing of one's own is left): that page
+    counts its badges anyway, so the completion itself counts nothing.
+    """
     path, slug, args = back_to_inbox()
-    view, actor, now = VIEW_SLUGS[slug], current_actor(), clock.now()
-    with services().db.reading() as db_session:
-        if next_task:
-            lookup = "mine" if view == "done" else view
+    view = VIEW_SLUGS[slug]
+    if next_task:
+        actor, now, lookup = current_actor(), clock.now(), "mine" if view == "done" else view
+        with services().db.reading() as db_session:
             page = inbox_queries.inbox(db_session, lookup, actor, _filter_from_args(lookup, args), now=now,
                                        limit=5, directory=_directory(db_session, actor, now))
-            following = next((t for t in page.items if t.id != done_task_id and t.status in ("open", "claimed")),
-                             None)
-            if following is not None:
-                return url_for("staff.task", task_id=following.id)
-            flash(_("In dieser Ansicht wartet keine weitere Aufgabe."), "info")
-        waiting = inbox_queries.counts(db_session, actor)
-    if view == "mine" and not waiting["mine"] and waiting["group"]:
-        return inbox_url("gruppe", args)
-    return path
+        following = next((t for t in page.items if t.id != done_task_id and t.status in ("open", "claimed")), None)
+        if following is not None:
+            return url_for("staff.task", task_id=following.id)
+        flash(_("In dieser Ansicht wartet keine weitere Aufgabe."), "info")
+    return inbox_url(slug, {**args, LANDING: "1"}) if view == "mine" else path
 
 
 def _row(task, names: dict[str, str], processes: dict[str, str], now: dt.datetime) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import InstanceStateError
-from engine.service import start_timers
+from engine.service import projection, start_timers
 from engine.service.engine import ProcessEngine
 from engine.service.starting import StartRequest
 from engine.store import audit
@@ -144,6 +144,7 @@ def _open_incident(session: Session, job: Job, now: dt.datetime) -> None:
     job.incident_id = incident.id
     if row.status == "running":
         row.status, row.error_element, row.error_message = "error", job.element_id, message
+    projection.remember(row, None, ("timers",))  # a run after a retry reads its timers again (the job is gone)
 
 
 def retry_job(engine: ProcessEngine, job_id: int, actor: Actor) -> None:

@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from engine.bpmn.dialect import human_task_meta, service_topic
 from engine.bpmn.messages import event_subprocess_starts
@@ -91,26 +92,83 @@ def _timer_due(task, definition) -> dt.datetime | None:
 
 def sync(session: Session, row: ProcessInstance, workflow, waiting: Waiting, extensions: Extensions,
          context: InstanceContext, *, fresh: bool = False) -> dict[str, list[HumanTask]]:
-    """Bring human_task, job and message_subscription rows in line with the workflow.
+    """Bring human_task, job, message_subscription and external_task rows in line with the workflow.
 
-    A fresh instance has no rows yet, so nothing needs to be read or cleared first.
+    The instance remembers what it projected last time (`PROJECTED` in its summary): what did not change is
+    neither read nor written, and a table it left nothing in is not read. A fresh instance has no rows yet.
     """
-    with session.no_autoflush:
-        created, cancelled = _sync_human_tasks(session, row, waiting, extensions, context, fresh)
-        _sync_jobs(session, row, waiting, fresh)
-        _sync_subscriptions(session, row, waiting, fresh)
-        external_tasks.project(session, row, waiting.external, service_topic, fresh)
+    before = {key: [] for key in _KINDS} if fresh else projected(row)
+    after = _wanted(waiting)
+    try:
+        with session.no_autoflush:
+            created, cancelled = _sync_human_tasks(session, row, waiting, extensions, context, before["tasks"])
+            if before["timers"] != after["timers"]:
+                _sync_jobs(session, row, waiting, before["timers"] == [])
+            if before["messages"] != after["messages"]:
+                _sync_subscriptions(session, row, waiting, before["messages"] == [])
+            if before["external"] != after["external"]:
+                external_tasks.project(session, row, waiting.external, service_topic, before["external"] == [])
+    except Exception:
+        remember(row, None)  # a sync stopped half-way (an incident follows): read every table next time
+        raise
+    remember(row, after)
     return {"created": created, "cancelled": cancelled}
 
 
-def _sync_human_tasks(session, row, waiting, extensions, context, fresh):
-    existing = {} if fresh else {t.id: t for t in session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == row.id, HumanTask.status.in_(OPEN_STATES)))}
+PROJECTED = "projected"  # instance summary key: what the last sync left open, per kind of row
+_KINDS = ("tasks", "timers", "messages", "external")
+
+
+def projected(row: ProcessInstance) -> dict[str, list | None]:
+    """Return what the instance's last sync projected per kind; None where it is not known (read the table)."""
+    kept = (row.summary or {}).get(PROJECTED)
+    kept = kept if isinstance(kept, dict) else {}
+    return {kind: kept.get(kind) if isinstance(kept.get(kind), list) else None for kind in _KINDS}
+
+
+def remember(row: ProcessInstance, after: dict[str, list] | None, kinds: tuple[str, ...] = _KINDS) -> None:
+    """Keep what is projected now in the summary; `after` None forgets `kinds` (their tables are read next time)."""
+    kept = dict(projected(row))
+    for kind in kinds:
+        kept[kind] = after[kind] if after is not None else None
+    if (row.summary or {}).get(PROJECTED) != kept:
+        row.summary = {**(row.summary or {}), PROJECTED: kept}
+
+
+def _wanted(waiting: Waiting) -> dict[str, list]:
+    # JSON-shaped (lists, ISO times) and sorted, so it compares equal to what the summary kept.
+    return {"tasks": sorted(str(t.id) for t in waiting.human),
+            "timers": sorted([task_id, due.isoformat()] for task_id, _element, due in waiting.timers),
+            "messages": sorted([task_id, element, name] for task_id, element, name in waiting.messages),
+            "external": sorted(str(t.id) for t in waiting.external)}
+
+
+def _open_rows(session: Session, row: ProcessInstance, ids: list[str] | None) -> dict[str, HumanTask]:
+    """Return open task rows of the instance: all of them (`ids` None), else those of `ids`, from the session
+    where it holds them."""
+    if ids is None:
+        return {t.id: t for t in session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == row.id, HumanTask.status.in_(OPEN_STATES)))}
+    loaded = {task_id: session.identity_map.get(identity_key(HumanTask, task_id)) for task_id in ids}
+    found = {task_id: human for task_id, human in loaded.items() if human is not None}
+    missing = [task_id for task_id, human in loaded.items() if human is None]
+    if missing:
+        found.update({t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(missing)))})
+    return {task_id: human for task_id, human in found.items() if human.status in OPEN_STATES}
+
+
+def _sync_human_tasks(session, row, waiting, extensions, context, known: list | None):
     ready = {str(t.id): t for t in waiting.human}
+    if known is None:
+        existing = _open_rows(session, row, None)
+        still_open = set(existing)
+    else:  # the rows left open last time; only those no longer ready are needed (to close them)
+        still_open = set(known)
+        existing = _open_rows(session, row, [task_id for task_id in known if task_id not in ready])
     created = []
     now = clock.now()
     for task_id, task in ready.items():
-        if task_id in existing:
+        if task_id in still_open:
             continue
         human = _new_human_task(row, task, extensions, context, now)
         session.add(human)
@@ -258,4 +316,5 @@ def close_all(session: Session, row: ProcessInstance, status: str) -> list[Human
         job.done_at = now
     session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == row.id))
     external_tasks.close_all(session, row)
+    remember(row, {kind: [] for kind in _KINDS})
     return tasks

@@ -27,7 +27,7 @@ class DeadlineField:
     remind_days_before: int
 
 
-DEADLINES_KEY = "kimflow.register.deadlines"  # session.info: (transaction, {(case, instance): {label: row}})
+DEADLINES_KEY = "kimflow.register.deadlines"  # session.info: (transaction, {(case, instance): [row, ...]})
 
 # Document expiries and legal deadlines entered in forms or decided by DMN tables.
 DEADLINE_FIELDS = {
@@ -47,7 +47,8 @@ DEADLINE_FIELDS = {
 def register_deadlines(session: Session, case_ref: str, data: dict[str, Any], *, instance_id: int,
                        element_id: str | None, actor: str) -> list[Deadline]:
     """Add (or move) the register entries for the deadline fields in `data`; return the new or changed."""
-    existing = _registered(session, case_ref, instance_id)
+    rows = registered(session, case_ref, instance_id)
+    existing = {row.label: row for row in rows}
     changed = []
     for name, spec in DEADLINE_FIELDS.items():
         due = _date(data.get(name))
@@ -60,6 +61,7 @@ def register_deadlines(session: Session, case_ref: str, data: dict[str, Any], *,
                            source_instance_id=instance_id, source_element_id=element_id, created_by=actor,
                            created_at=clock.now())
             session.add(row)
+            rows.append(row)
             existing[spec.label] = row
         elif row.due_on != due and row.done_at is None:
             row.due_on, row.remind_on, row.reminded_at = due, remind, None
@@ -71,22 +73,24 @@ def register_deadlines(session: Session, case_ref: str, data: dict[str, Any], *,
     return changed
 
 
-def _registered(session: Session, case_ref: str, instance_id: int) -> dict[str, Deadline]:
-    """Return the instance's register entries by label, read once per transaction (a step completes one task
-    and creates the next: both register); rows added since are kept in the same dict, deleted ones dropped."""
+def registered(session: Session, case_ref: str, instance_id: int) -> list[Deadline]:
+    """Return the register entries the instance made in the case, read once per transaction.
+
+    A completion closes work deadlines and registers new ones, and the next task registers too: all share one
+    read. Rows added since are kept in the same list (callers append them), deleted ones dropped.
+    """
     transaction = session.get_transaction()
     cached = session.info.get(DEADLINES_KEY)
     if cached is None or cached[0] is not transaction:
         cached = (transaction, {})
         session.info[DEADLINES_KEY] = cached
-    registers: dict[tuple[str, int], dict[str, Deadline]] = cached[1]
+    registers: dict[tuple[str, int], list[Deadline]] = cached[1]
     known = registers.get((case_ref, instance_id))
     if known is None:
-        known = {d.label: d for d in session.scalars(select(Deadline).where(
-            Deadline.case_ref == case_ref, Deadline.source_instance_id == instance_id))}
+        known = list(session.scalars(select(Deadline).where(
+            Deadline.case_ref == case_ref, Deadline.source_instance_id == instance_id)))
         registers[(case_ref, instance_id)] = known
-    for label in [label for label, row in known.items() if row in session.deleted or inspect(row).was_deleted]:
-        del known[label]
+    known[:] = [row for row in known if row not in session.deleted and not inspect(row).was_deleted]
     return known
 
 

@@ -14,6 +14,7 @@ from engine.service.task_rule import OPEN_STATES
 from engine.store import audit
 from engine.store.models import HumanTask
 from workflows.cases.models import Deadline
+from workflows.register import registered
 
 # Deadlines for work (measures, an appointment, a review) end with that work; document expiries and legal
 # periods run on whatever happens and stay until someone closes them.
@@ -23,11 +24,12 @@ SYSTEM = "system"
 
 def close_with_task(event: str, context: InstanceContext, payload: dict[str, Any]) -> None:
     """Close the instance's work deadlines once the last task started after them is done."""
+    if not context.case_ref:
+        return  # the register holds deadlines of cases only
     task = payload["task"]
     session = context.session
-    rows = session.scalars(select(Deadline).where(
-        Deadline.source_instance_id == context.instance_id, Deadline.done_at.is_(None),
-        Deadline.kind.in_(WORK_KINDS), Deadline.created_at <= task.created_at))
+    rows = [row for row in registered(session, context.case_ref, context.instance_id)
+            if row.done_at is None and row.kind in WORK_KINDS and row.created_at <= task.created_at]
     for row in rows:
         # The tasks its step started are the ones created since; the deadline ends with the last of them.
         still_open = session.scalar(select(exists().where(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, delete, or_, outerjoin, select
+from sqlalchemy import ColumnElement, CursorResult, Date, Select, String, bindparam, delete, or_, outerjoin, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.core import clock
@@ -211,21 +212,29 @@ def deputised_users(session: Session, username: str, now: dt.datetime) -> list[s
     return sorted(set(session.scalars(query)))
 
 
+@functools.cache
+def _account_statement() -> Select[Any]:
+    """Built once: constructing this join on every request cost more than running it."""
+    username, today = bindparam("username", type_=String), bindparam("today", type_=Date)
+    stand_in, person = aliased(User), aliased(User)
+    absent_ids = (select(Deputy.user_id).join(stand_in, stand_in.id == Deputy.deputy_id)
+                  .where(stand_in.username == username, Deputy.valid_from <= today,
+                         or_(Deputy.valid_until.is_(None), Deputy.valid_until >= today)))
+    people = (person.id == User.id) | (person.id.in_(absent_ids) & person.active.is_(True))
+    joined = (outerjoin(User, person, people).outerjoin(Membership, Membership.user_id == person.id)
+              .outerjoin(Unit, (Unit.code == Membership.unit_code) & Unit.active.is_(True)))
+    return (select(User, person.username, Unit.code, Unit.office, reference.revision_column())
+            .select_from(joined).where(User.username == username))
+
+
 def account(session: Session, username: str, now: dt.datetime | None = None) -> tuple[User, Actor]:
     """Return an active user and the actor they act as, read in one statement (every request loads it).
 
     One row per unit of the user and of each colleague they deputise today: the user row, whose units the row
     names (the user's or an absent colleague's username) and the unit's code and office (NULL without one).
     """
-    today = local_date(now or clock.now())
-    stand_in, person = aliased(User), aliased(User)
-    absent_ids = (select(Deputy.user_id).join(stand_in, stand_in.id == Deputy.deputy_id)
-                  .where(stand_in.username == username, _valid_on(today)))
-    people = (person.id == User.id) | (person.id.in_(absent_ids) & person.active.is_(True))
-    joined = (outerjoin(User, person, people).outerjoin(Membership, Membership.user_id == person.id)
-              .outerjoin(Unit, (Unit.code == Membership.unit_code) & Unit.active.is_(True)))
-    rows = session.execute(select(User, person.username, Unit.code, Unit.office, reference.revision_column())
-                           .select_from(joined).where(User.username == username)).all()
+    rows = session.execute(_account_statement(), {"username": username,
+                                                  "today": local_date(now or clock.now())}).all()
     if not rows:
         raise NotFound(f"Benutzer {username!r} gibt es nicht")
     user = rows[0][0]

@@ -23,7 +23,7 @@ from engine.service.task_rule import OPEN_STATES
 from engine.store import audit
 from engine.store.models import AuditEvent, HumanTask
 from workflows.cases.models import Case, Deadline
-from workflows.cases.visibility import named_case_refs, rows_within, visible_conditions
+from workflows.cases.visibility import Route, actor_routes, named_case_refs, rows_within, visible_conditions
 
 SCOPES = ("unit", "mine")
 SORTS: dict[str, tuple[Any, ...]] = {"-opened": (Case.id.desc(),), "opened": (Case.id.asc(),),
@@ -118,7 +118,8 @@ def case_page(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime 
     # "Only overdue" and "Meine Fälle" pick few cases through their indexes (tasks, opened_by): they drive, and
     # visibility is checked per row.
     seek = not (flt.overdue or flt.scope == "mine")
-    query, conditions = _filtered(actor, flt, now), visible_conditions(session, actor, now, seek=seek)
+    routes = actor_routes(session, actor)  # the page's visibility and its names ask the same routing
+    query, conditions = _filtered(actor, flt, now), visible_conditions(session, actor, now, seek=seek, routes=routes)
     skip = (page - 1) * PER_PAGE
     if conditions is None or not seek:
         query = rows_within(query, conditions)
@@ -128,17 +129,17 @@ def case_page(session: Session, actor: Actor, flt: CaseFilter, now: dt.datetime 
         counted = _first(query, conditions, (Case.id,), COUNT_CAP + 1)
     cases = list(session.scalars(shown.order_by(*order).limit(PER_PAGE).offset(skip)))
     total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    rows = _rows(session, actor, cases, now)
+    rows = _rows(session, actor, cases, now, routes)
     audit.record(session, actor.name, "case_list_viewed", scope=flt.scope, results=len(rows),
                  names_shown=sum(1 for r in rows if r.name))
     return CasePage(rows, min(total, COUNT_CAP), total > COUNT_CAP, page)
 
 
-def _rows(session: Session, actor: Actor, cases: list[Case], now: dt.datetime) -> list[CaseRow]:
+def _rows(session: Session, actor: Actor, cases: list[Case], now: dt.datetime, routes: list[Route]) -> list[CaseRow]:
     refs = [c.case_ref for c in cases]
     if not refs:
         return []
-    named = set(session.scalars(named_case_refs(session, actor, now).where(Case.case_ref.in_(refs))))
+    named = set(session.scalars(named_case_refs(session, actor, now, routes=routes).where(Case.case_ref.in_(refs))))
     stages: dict[str, str] = {}
     overdue: dict[str, int] = {}
     for ref, name, due in session.execute(

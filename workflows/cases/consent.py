@@ -57,6 +57,12 @@ def released_categories(consent: Consent) -> set[str]:
     return categories if consent.health_data else categories - {"gesundheit"}
 
 
+def in_force(consent: Consent, today: dt.date) -> bool:
+    """Tell whether a row is not revoked and valid on `today` (the test of valid_consents, for loaded rows)."""
+    return (consent.revoked_at is None and consent.valid_from <= today
+            and (consent.valid_until is None or consent.valid_until >= today))
+
+
 def valid_consents(session: Session, case_ref: str, offices: Collection[str], now: dt.datetime) -> list[Consent]:
     """Return the rows for these offices that are not revoked and valid on the local day of `now`."""
     today = local_date(now)

@@ -23,7 +23,6 @@ OVER = {  # page -> where its statements are (files outside the read side and id
     "submit (POST)": "22: web/staff/task_views.py reads task and instance, then the completion reads them again in "
                      "its own transaction; deadline close and steering facts; projection (tasks, jobs, "
                      "subscriptions, external tasks, routing per office)",
-    "case file": "web/staff/case_views.py and web/staff/timeline.py: units and users read whole, per section",
     "API start": "10: token lookup and its last-used update, the caller's units, version, instance, audit, "
                  "hook subscriptions, routing, task insert, instance update",
     "API complete": "22: the same completion path as the submit POST, after web/api/tasks.py reads the task",

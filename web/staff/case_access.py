@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from flask import abort
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
 
-from engine import FormField, NotFound, clock, display_value, field_catalogue
+from engine import FormField, HumanTask, NotFound, clock, display_value, field_catalogue
 from web.i18n import date_text, number_text
-from web.security import current_actor, services
+from web.security import current_actor, deny, services
 from workflows.cases.visibility import CaseView, visible_case
 from workflows.catalogue import CASE_MANAGEMENT
 
@@ -39,13 +39,32 @@ def case_or_404(case_ref: str) -> CaseView:
         abort(404)
 
 
-def summary(case_ref: str) -> CaseView | None:
-    """Return the case summary for a task page, or None when nothing of the case is released."""
+def _case_management_only(case_ref: str, reason: str, task_id: str | None = None) -> CaseView:
+    """Return the case for its full view (case management, coordination); anyone else gets an audited 404."""
+    view = case_or_404(case_ref)
+    if not view.full:
+        deny(reason, case_ref=case_ref, task_id=task_id)
+    return view
+
+
+def summary(case_ref: str, task: HumanTask | None = None) -> CaseView | None:
+    """Return the case summary for a task page, or None when nothing of the case is released.
+
+    `task` is the page's task: when it is the user's and open, it is the task basis without a query.
+    """
     try:
         with services().db.unit_of_work() as session:
-            return visible_case(session, case_ref, current_actor(), clock.now())
+            return visible_case(session, case_ref, current_actor(), clock.now(), held_task=task)
     except NotFound:
         return None
+
+
+def form_fields() -> dict[str, FormField]:
+    """Return the designers' form fields by id, looked up once per request."""
+    if "kimflow_form_fields" not in g:
+        with services().db.reading() as session:
+            g.kimflow_form_fields = field_catalogue(session, services().engine.library)
+    return g.kimflow_form_fields
 
 
 def manages(view: CaseView) -> bool:
@@ -55,9 +74,7 @@ def manages(view: CaseView) -> bool:
 
 def display_fields(view: CaseView) -> list[tuple[str, object]]:
     """Return (label, value) pairs of the released fields that have a value, in the designers' words."""
-    with services().db.reading() as session:
-        # Fields filled from forms (e.g. the clearing) carry the form's label and choice names.
-        catalogue = field_catalogue(session, services().engine.library)
+    catalogue = form_fields()  # fields filled from forms (e.g. the clearing) carry the form's label and choice names
     result: list[tuple[str, object]] = []
     copies = {field_id for column, field_id in FORM_FIELD_OF.items()
               if view.fields.get(column) is not None and view.fields.get(column) == view.fields.get(field_id)}

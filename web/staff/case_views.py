@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
-from engine import KimflowError, NotFound, clock
+from engine import Actor, HumanTask, KimflowError, NotFound, clock
 from web.security import attachment, current_actor, deny, roles_required, services
 from web.staff import bp, case_access, timeline
 from web.staff.uploads import UploadRefused, check_upload
 from workflows.cases import consent, deadlines, lateness
 from workflows.cases import files as cases
 from workflows.cases.models import CATEGORIES
+from workflows.cases.timeline import CaseRecords
+from workflows.cases.visibility import CaseView, visible_case
 
 STAFF = ("staff", "admin")
 
@@ -22,27 +26,39 @@ STAFF = ("staff", "admin")
 @roles_required(*STAFF)
 def case_file(case_ref: str):
     """Show the person-centred case file as far as the user's unit may see it."""
-    view = case_access.case_or_404(case_ref)
     actor = current_actor()
-    with services().db.reading() as session:
-        tasks = cases.case_tasks(session, case_ref)
-        if not view.full:
-            tasks = [t for t in tasks if t.unit in actor.units or (t.unit is None and t.office in actor.offices)]
-        entries = timeline.entries(session, case_ref, actor, full=view.full)
-        context = {
-            "consents": consent.list_consents(session, case_ref) if view.full else [],
-            "deadlines": cases.list_deadlines(session, case_ref) if view.full or view.sees("aufenthalt") else [],
-            "tasks": tasks,
-            "entries": entries,
-            "readable": timeline.readable_tasks(session, case_ref, actor, full=view.full),
-            "late": lateness.late_tasks(session, case_ref) if view.full else [],
-            "notes": cases.list_notes(session, case_ref) if view.file_released else [],
-            "documents": cases.list_documents(session, case_ref) if view.file_released else [],
-        }
+    try:
+        with services().db.unit_of_work() as session:
+            # The case's tasks are read once: they decide a task basis and fill the tasks, timeline and late work.
+            tasks = cases.tasks_of_case(session, case_ref)
+            view = visible_case(session, case_ref, actor, clock.now(), case_tasks=tasks)
+            context = _sections(session, view, tasks, actor)
+    except NotFound:
+        abort(404)
     return render_template("staff/case.html", view=view, fields=case_access.display_fields(view),
                            header=case_access.header(view), manages=case_access.manages(view),
                            plan=timeline.plan_section(case_ref) if view.full else None, categories=CATEGORIES,
                            category_labels=case_access.CATEGORY_LABELS, today=dt.date.today(), **context)
+
+
+def _sections(session: Session, view: CaseView, tasks: list[HumanTask], actor: Actor) -> dict[str, Any]:
+    """Return what the case file shows beside the case, each section only as far as the view releases it."""
+    case_ref = view.case_ref
+    shown = cases.open_tasks(session, tasks)
+    if not view.full:
+        shown = [t for t in shown if t.unit in actor.units or (t.unit is None and t.office in actor.offices)]
+    # Deadlines and reminders are read once each: the timeline, the register and the late work share them.
+    records = CaseRecords(tasks, cases.list_deadlines(session, case_ref), lateness.case_reminders(session, case_ref))
+    return {
+        "consents": list(view.consents),
+        "deadlines": records.deadlines if view.full or view.sees("aufenthalt") else [],
+        "tasks": shown,
+        "entries": timeline.entries(session, case_ref, records, actor, full=view.full),
+        "readable": timeline.readable_tasks(session, tasks, actor, full=view.full),
+        "late": lateness.late_among(session, tasks, records.reminders) if view.full else [],
+        "notes": cases.list_notes(session, case_ref) if view.file_released else [],
+        "documents": cases.list_documents(session, case_ref) if view.file_released else [],
+    }
 
 
 def _released_file(case_ref: str):
@@ -163,9 +179,7 @@ def revoke(case_ref: str, consent_id: int):
 @roles_required(*STAFF)
 def deadline_done(case_ref: str, deadline_id: int):
     """Mark a deadline of the register as dealt with."""
-    view = case_access.case_or_404(case_ref)
-    if not view.full:
-        deny("deadline_change_not_case_management", case_ref=case_ref)
+    case_access._case_management_only(case_ref, "deadline_change_not_case_management")
     with services().db.unit_of_work() as session:
         if not any(d.id == deadline_id for d in cases.list_deadlines(session, case_ref)):
             abort(404)
@@ -178,9 +192,7 @@ def deadline_done(case_ref: str, deadline_id: int):
 @roles_required(*STAFF)
 def deadline_close(case_ref: str, deadline_id: int):
     """Close a deadline by hand with a reason (case management)."""
-    view = case_access.case_or_404(case_ref)
-    if not view.full:
-        deny("deadline_change_not_case_management", case_ref=case_ref)
+    case_access._case_management_only(case_ref, "deadline_change_not_case_management")
     try:
         with services().db.unit_of_work() as session:
             deadlines.close_by_hand(session, case_ref, deadline_id, request.form.get("grund", ""),
@@ -198,9 +210,7 @@ def deadline_close(case_ref: str, deadline_id: int):
 @roles_required(*STAFF)
 def send_reminder(case_ref: str, task_id: str):
     """Remind the unit holding an overdue task of the case (case management; once a day per task)."""
-    view = case_access.case_or_404(case_ref)
-    if not view.full:
-        deny("reminder_not_case_management", case_ref=case_ref, task_id=task_id)
+    case_access._case_management_only(case_ref, "reminder_not_case_management", task_id=task_id)
     try:
         with services().db.unit_of_work() as session:
             lateness.send_reminder(session, case_ref, task_id, actor=current_actor().name)

@@ -6,26 +6,28 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import get_locale
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine import Actor, HumanTask, available_to, field_catalogue, org
+from engine import Actor, HumanTask, available_to, org
 from web.security import services
-from web.staff.case_access import readable
+from web.staff.case_access import form_fields, readable
 from web.staff.labels import office_name
 from workflows.cases.plan import Plan, current_plan
-from workflows.cases.timeline import TimelineEntry, case_timeline
+from workflows.cases.timeline import CaseRecords, TimelineEntry, case_timeline
 
 
-def entries(session: Session, case_ref: str, actor: Actor, *, full: bool) -> list[TimelineEntry]:
+def _involves(actor: Actor, task: HumanTask) -> bool:
+    """Tell whether the task is of the actor's units (or office, without unit) or was claimed or done by them."""
+    return (task.unit in actor.units or task.claimed_by == actor.name or task.completed_by == actor.name
+            or (task.unit is None and task.office in actor.offices))
+
+
+def entries(session: Session, case_ref: str, records: CaseRecords, actor: Actor, *, full: bool
+            ) -> list[TimelineEntry]:
     """Return timeline entries, newest first; offices without full access see only their processes."""
-    lines = case_timeline(session, case_ref, str(get_locale()))
+    lines = case_timeline(session, case_ref, str(get_locale()), records)
     if not full:
-        mine = set(session.scalars(select(HumanTask.instance_id).where(
-            HumanTask.case_ref == case_ref,
-            or_(HumanTask.unit.in_(sorted(actor.units)), HumanTask.claimed_by == actor.name,
-                HumanTask.completed_by == actor.name,
-                HumanTask.unit.is_(None) & HumanTask.office.in_(sorted(actor.offices))))))
+        mine = {t.instance_id for t in records.tasks if _involves(actor, t)}
         lines = [e for e in lines if e.instance_id in mine]
     return list(reversed(lines))
 
@@ -40,12 +42,12 @@ class DoneTask:
     completed_at: dt.datetime | None
 
 
-def readable_tasks(session: Session, case_ref: str, actor: Actor, *, full: bool) -> list[DoneTask]:
-    """Return the case's completed tasks the user may read: all for the case's full view, else their unit's."""
+def readable_tasks(session: Session, tasks: list[HumanTask], actor: Actor, *, full: bool) -> list[DoneTask]:
+    """Return the case's completed tasks the user may read (newest first): all for the full view, else their unit's."""
     units = org.unit_names(session)
-    rows = session.scalars(select(HumanTask).where(HumanTask.case_ref == case_ref, HumanTask.status == "completed")
-                           .order_by(HumanTask.completed_at.desc(), HumanTask.id))
-    return [DoneTask(t.id, t.name, units.get(t.unit or "") or office_name(t.office), t.completed_at) for t in rows
+    done = sorted((t for t in tasks if t.status == "completed"), key=lambda t: t.id)
+    done.sort(key=lambda t: t.completed_at.timestamp() if t.completed_at else float("-inf"), reverse=True)
+    return [DoneTask(t.id, t.name, units.get(t.unit or "") or office_name(t.office), t.completed_at) for t in done
             if full or t.completed_by == actor.name or available_to(actor, t)]
 
 
@@ -63,8 +65,7 @@ def plan_section(case_ref: str) -> PlanView | None:
     engine = services().engine
     with services().db.reading() as session:
         plan = current_plan(session, case_ref, lambda instance_id: engine.show(instance_id).data)
-        catalogue = field_catalogue(session, engine.library) if plan is not None else {}
-    return None if plan is None else _shown(plan, catalogue)
+    return None if plan is None else _shown(plan, form_fields())
 
 
 def _shown(plan: Plan, catalogue: dict) -> PlanView:

@@ -15,7 +15,7 @@ from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import KimflowError, NotFound
 from engine.core.localtime import local_date
-from engine.identity.models import Unit, User
+from engine.identity import org
 from engine.service.projection import OPEN_STATES
 from engine.store import audit
 from engine.store.models import HumanTask, ProcessInstance
@@ -232,12 +232,20 @@ class CaseTask:
     created_at: dt.datetime
 
 
+def tasks_of_case(session: Session, case_ref: str) -> list[HumanTask]:
+    """Return every task of the case, oldest first: read once, the case file derives its sections from it."""
+    return list(session.scalars(select(HumanTask).where(HumanTask.case_ref == case_ref)
+                                .order_by(HumanTask.created_at, HumanTask.id)))
+
+
+def open_tasks(session: Session, tasks: list[HumanTask]) -> list[CaseTask]:
+    """Return the open ones among a case's tasks (in their order) with unit and holder by name."""
+    units, people = org.unit_names(session), org.display_names(session)
+    return [CaseTask(t.id, t.instance_id, t.process_id, t.name, t.office, t.unit, units.get(t.unit or ""),
+                     people.get(t.claimed_by or "") or t.claimed_by, t.status, t.due_at, t.created_at)
+            for t in tasks if t.status in OPEN_STATES]
+
+
 def case_tasks(session: Session, case_ref: str) -> list[CaseTask]:
     """Return the case's open tasks across all offices and who holds them."""
-    rows = session.execute(
-        select(HumanTask, Unit.name, User.display_name)
-        .outerjoin(Unit, Unit.code == HumanTask.unit).outerjoin(User, User.username == HumanTask.claimed_by)
-        .where(HumanTask.case_ref == case_ref, HumanTask.status.in_(OPEN_STATES))
-        .order_by(HumanTask.created_at, HumanTask.id)).all()
-    return [CaseTask(t.id, t.instance_id, t.process_id, t.name, t.office, t.unit, unit_name,
-                     holder or t.claimed_by, t.status, t.due_at, t.created_at) for t, unit_name, holder in rows]
+    return open_tasks(session, tasks_of_case(session, case_ref))

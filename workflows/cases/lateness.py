@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.errors import KimflowError, NotFound
 from engine.core.localtime import local_date
-from engine.identity.models import Unit
+from engine.identity import org
 from engine.service.task_rule import OPEN_STATES
 from engine.store import audit
 from engine.store.models import HumanTask
@@ -50,19 +50,23 @@ class NotOverdue(KimflowError):
         super().__init__("Die Aufgabe ist nicht überfällig oder schon erledigt.")
 
 
-def late_tasks(session: Session, case_ref: str, now: dt.datetime | None = None) -> list[LateTask]:
-    """Return the case's overdue open tasks, longest overdue first."""
+def case_reminders(session: Session, case_ref: str) -> list[TaskReminder]:
+    """Return every reminder sent in the case, oldest first (read once for the timeline and the late tasks)."""
+    return list(session.scalars(select(TaskReminder).where(TaskReminder.case_ref == case_ref)
+                                .order_by(TaskReminder.sent_at, TaskReminder.id)))
+
+
+def late_among(session: Session, tasks: list[HumanTask], reminders: list[TaskReminder],
+               now: dt.datetime | None = None) -> list[LateTask]:
+    """Return the overdue open tasks among a case's tasks, longest overdue first, each with its last reminder."""
     now = now or clock.now()
-    today = local_date(now)
-    last = (select(TaskReminder.task_id, func.max(TaskReminder.sent_on).label("on"))
-            .where(TaskReminder.case_ref == case_ref).group_by(TaskReminder.task_id).subquery())
-    rows = session.execute(
-        select(HumanTask, Unit.name, last.c.on).outerjoin(Unit, Unit.code == HumanTask.unit)
-        .outerjoin(last, last.c.task_id == HumanTask.id)
-        .where(HumanTask.case_ref == case_ref, HumanTask.status.in_(OPEN_STATES), HumanTask.due_at < now)
-        .order_by(HumanTask.due_at, HumanTask.id)).all()
-    return [LateTask(t.id, t.name, t.office, t.unit, unit_name, local_date(t.due_at),
-                     (today - local_date(t.due_at)).days, on) for t, unit_name, on in rows]
+    today, units = local_date(now), org.unit_names(session)
+    last: dict[str, dt.date] = {}
+    for reminder in reminders:
+        last[reminder.task_id] = max(reminder.sent_on, last.get(reminder.task_id, reminder.sent_on))
+    late = sorted((t.due_at, t.id, t) for t in tasks if t.status in OPEN_STATES and t.due_at and t.due_at < now)
+    return [LateTask(t.id, t.name, t.office, t.unit, units.get(t.unit or ""), local_date(due),
+                     (today - local_date(due)).days, last.get(t.id)) for due, _id, t in late]
 
 
 def send_reminder(session: Session, case_ref: str, task_id: str, *, actor: str,

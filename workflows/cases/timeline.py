@@ -9,8 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.localtime import german_date
-from engine.identity.models import Responsibility, Unit, User
+from engine.identity import org
+from engine.identity.models import DISTRICT_WIDE
 from engine.store.models import AuditEvent, DefinitionVersion, HumanTask, ProcessInstance
+from workflows.cases.files import list_deadlines, tasks_of_case
+from workflows.cases.lateness import case_reminders
 from workflows.cases.models import Deadline, TaskReminder
 from workflows.catalogue import municipality_name, office_name
 
@@ -64,22 +67,31 @@ class TimelineEntry:
         return f"{german_date(self.at)} — {self.who}: {self.text}"
 
 
-class _Names:
-    """Display names of units, offices, users and processes, loaded once per timeline."""
+@dataclass(frozen=True)
+class CaseRecords:
+    """The case's tasks (all of them), deadlines and reminders, when the caller has read them already."""
 
-    def __init__(self, session: Session, case_ref: str, language: str):
+    tasks: list[HumanTask]
+    deadlines: list[Deadline]
+    reminders: list[TaskReminder]
+
+
+def case_records(session: Session, case_ref: str) -> CaseRecords:
+    """Read the case's tasks, deadlines and reminders (one statement each)."""
+    return CaseRecords(tasks_of_case(session, case_ref), list_deadlines(session, case_ref),
+                       case_reminders(session, case_ref))
+
+
+class _Names:
+    """Display names of units, offices and users (the cached organisation: no statement)."""
+
+    def __init__(self, session: Session, language: str):
         self.english = language == "en"
         self.language = "en" if self.english else "de"
-        self.units = {u.code: u.name for u in session.scalars(select(Unit))}
-        district = session.execute(select(Responsibility.office, Responsibility.unit_code)
-                                   .where(Responsibility.area == "*")).all()
-        self.offices = {office: self.units.get(code, office) for office, code in district}
-        self.users = dict(session.execute(select(User.username, User.display_name)).all())
-        # Keyed by optional id: audit events without an instance simply find no process name.
-        self.processes: dict[int | None, str] = dict(session.execute(
-            select(ProcessInstance.id, DefinitionVersion.name)
-            .join(DefinitionVersion, DefinitionVersion.id == ProcessInstance.definition_version_id)
-            .where(ProcessInstance.case_ref == case_ref)).all())
+        self.units = org.unit_names(session)
+        self.offices = {office: self.units.get(code, office)
+                        for office, area, code in org.responsibility_rows(session) if area == DISTRICT_WIDE}
+        self.users = org.display_names(session)
 
     def say(self, key: str, **params: object) -> str:
         return TEXTS[key][self.english].format(**params)
@@ -104,9 +116,8 @@ class _Names:
         return self.users.get(username) or self.say("system")
 
 
-def _audit_text(event: AuditEvent, names: _Names) -> str | None:
+def _audit_text(event: AuditEvent, process: str | None, names: _Names) -> str | None:
     d = event.details or {}
-    process = names.processes.get(event.instance_id, d.get("process_id"))
     texts = {
         "case_opened": lambda: names.say("case_opened"),
         "case_moved": lambda: names.say("case_moved", old=municipality_name(d.get("old")) or "—",
@@ -128,9 +139,9 @@ def _audit_text(event: AuditEvent, names: _Names) -> str | None:
     return make() if make else None
 
 
-def _task_entries(session: Session, case_ref: str, names: _Names) -> list[TimelineEntry]:
+def _task_entries(tasks: list[HumanTask], names: _Names) -> list[TimelineEntry]:
     entries = []
-    for task in session.scalars(select(HumanTask).where(HumanTask.case_ref == case_ref)):
+    for task in tasks:
         who = names.unit(task.unit, task.office)
         entries.append(TimelineEntry(task.created_at, who, names.say("task_created", task=task.name),
                                      task.instance_id))
@@ -141,9 +152,9 @@ def _task_entries(session: Session, case_ref: str, names: _Names) -> list[Timeli
     return entries
 
 
-def _deadline_entries(session: Session, case_ref: str, names: _Names) -> list[TimelineEntry]:
+def _deadline_entries(deadlines: list[Deadline], names: _Names) -> list[TimelineEntry]:
     entries = []
-    for deadline in session.scalars(select(Deadline).where(Deadline.case_ref == case_ref)):
+    for deadline in deadlines:
         entries.append(TimelineEntry(deadline.created_at, names.user(deadline.created_by),
                                      names.say("deadline_added", label=deadline.label, date=names.day(deadline.due_on)),
                                      deadline.source_instance_id))
@@ -154,25 +165,33 @@ def _deadline_entries(session: Session, case_ref: str, names: _Names) -> list[Ti
     return entries
 
 
-def _reminder_entries(session: Session, case_ref: str, names: _Names) -> list[TimelineEntry]:
-    tasks = dict(session.execute(select(HumanTask.id, HumanTask.instance_id)
-                                 .where(HumanTask.case_ref == case_ref)).all())
+def _reminder_entries(records: CaseRecords, names: _Names) -> list[TimelineEntry]:
+    instances = {task.id: task.instance_id for task in records.tasks}
     return [TimelineEntry(r.sent_at, names.user(r.sent_by), names.say("reminded", unit=names.unit(r.unit, r.office)),
-                          tasks.get(r.task_id))
-            for r in session.scalars(select(TaskReminder).where(TaskReminder.case_ref == case_ref))]
+                          instances.get(r.task_id))
+            for r in records.reminders]
 
 
-def case_timeline(session: Session, case_ref: str, language: str = "de") -> list[TimelineEntry]:
+def case_timeline(session: Session, case_ref: str, language: str = "de",
+                  records: CaseRecords | None = None) -> list[TimelineEntry]:
     """Return the case's history, oldest first, in German or English ("en"); no visibility check: call
-    visible_case first."""
-    names = _Names(session, case_ref, language)
+    visible_case first. `records` are the case's tasks, deadlines and reminders if the caller has read them."""
+    names = _Names(session, language)
+    records = records or case_records(session, case_ref)
+    # The process name rides on the audit rows; only the case's own instances name one.
+    instance = (ProcessInstance.id == AuditEvent.instance_id) & (ProcessInstance.case_ref == case_ref)
+    events = session.execute(
+        select(AuditEvent, ProcessInstance.id, DefinitionVersion.name).outerjoin(ProcessInstance, instance)
+        .outerjoin(DefinitionVersion, DefinitionVersion.id == ProcessInstance.definition_version_id)
+        .where(AuditEvent.case_ref == case_ref))
     entries = []
-    for event in session.scalars(select(AuditEvent).where(AuditEvent.case_ref == case_ref)):
-        text = _audit_text(event, names)
+    for event, instance_id, process in events:
+        text = _audit_text(event, process if instance_id is not None else (event.details or {}).get("process_id"),
+                           names)
         if text is not None:
             entries.append(TimelineEntry(event.at, names.user(event.actor), text, event.instance_id,
                                          rank=RANKS.get(event.action, 1)))
-    entries += _task_entries(session, case_ref, names)
-    entries += _deadline_entries(session, case_ref, names)
-    entries += _reminder_entries(session, case_ref, names)
+    entries += _task_entries(records.tasks, names)
+    entries += _deadline_entries(records.deadlines, names)
+    entries += _reminder_entries(records, names)
     return sorted(entries, key=lambda e: (e.at, e.rank))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -131,12 +132,31 @@ def page_query(session: Session, view: str, actor: Actor, flt: InboxFilter | Non
     """Return the statement that reads one page of an inbox view (the group view as index-served branches)."""
     flt = flt or InboxFilter(sort="completed" if view == "done" else "due")
     sort = flt.sort if flt.sort in SORTS else "due"
+    if _unfiltered(flt):  # the common case: one statement per actor and page, built once
+        return _unfiltered_page(view, actor, sort, limit, offset)
+    return _page(view, actor, flt, sort, now, directory, limit, offset)
+
+
+def _page(view: str, actor: Actor, flt: InboxFilter, sort: str, now: dt.datetime,
+          directory: PersonDirectory | None, limit: int, offset: int) -> Select:
     if view == "group":
         refine = _refine(view, actor, flt, now, directory)
         return branched.group_page_query(actor, _statuses(flt.include_claimed), refine, sort, SORTS[sort],
                                          limit=limit, offset=offset)
     query = _filtered(_view_query(view, actor, flt.include_claimed), flt, now, directory)
     return query.order_by(*SORTS[sort]).limit(limit).offset(offset)
+
+
+# Building the group view's union of branches cost more CPU than the database took to run it; an unfiltered
+# page depends only on the actor (units, offices, names), the sort and the page, so it is built once per process.
+@functools.lru_cache(maxsize=2048)
+def _unfiltered_page(view: str, actor: Actor, sort: str, limit: int, offset: int) -> Select:
+    return _page(view, actor, InboxFilter(sort=sort), sort, dt.datetime.now(dt.UTC), None, limit, offset)
+
+
+@functools.lru_cache(maxsize=1024)
+def _badge_statement(actor: Actor) -> Select:
+    return branched.combined_counts(_count_queries(actor))
 
 
 def _unfiltered(flt: InboxFilter) -> bool:
@@ -150,7 +170,7 @@ def inbox(session: Session, view: str, actor: Actor, flt: InboxFilter | None = N
     if view not in VIEWS:
         return Page(limit=limit, offset=offset)
     if _unfiltered(flt):  # the total is the view's badge: one statement counts all three views
-        count = branched.badge_counts(session, actor, _count_queries(actor))[view]
+        count = branched.badge_counts(session, actor, _badge_statement)[view]
     else:
         count = session.scalar(_count_query(view, actor, flt, now, directory)) or 0
     total, capped = min(count, lists.COUNT_CAP), count > lists.COUNT_CAP
@@ -173,7 +193,7 @@ def _count_queries(actor: Actor) -> dict[str, Select]:
 
 def counts(session: Session, actor: Actor) -> dict[str, int]:
     """Return the badge counts of the three views (group: unclaimed tasks only), at most COUNT_CAP + 1."""
-    raw = branched.badge_counts(session, actor, _count_queries(actor))
+    raw = branched.badge_counts(session, actor, _badge_statement)
     return {view: min(count, lists.COUNT_CAP + 1) for view, count in raw.items()}  # COUNT_CAP + 1 reads as "1000+"
 
 

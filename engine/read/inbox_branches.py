@@ -81,11 +81,15 @@ def capped(query: Select) -> Select:
     return select(func.count()).select_from(limited)
 
 
-def badge_counts(session: Session, actor: Actor, counts: dict[str, Select]) -> dict[str, int]:
-    """Run the views' count statements as one statement (once per session and actor); return raw counts."""
+def combined_counts(counts: dict[str, Select]) -> Select:
+    """Return the views' count statements as one statement, one labelled column per view."""
+    return select(*(query.scalar_subquery().label(name) for name, query in counts.items()))
+
+
+def badge_counts(session: Session, actor: Actor, statement: Callable[[Actor], Select]) -> dict[str, int]:
+    """Run the views' combined count statement (once per session and actor); return raw counts by view."""
     cache = session.info.setdefault(BADGES_KEY, {})
     if actor.name not in cache:
-        names = list(counts)
-        row = session.execute(select(*(counts[n].scalar_subquery().label(n) for n in names))).one()
-        cache[actor.name] = {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+        row = session.execute(statement(actor)).one()
+        cache[actor.name] = {name: int(value or 0) for name, value in row._mapping.items()}
     return cache[actor.name]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from flask import Flask, current_app, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask import Flask, current_app, g, session
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, get_translations
 
 
 def select_locale() -> str:
@@ -45,9 +46,36 @@ def number_text(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def _translations() -> Any:
+    """The request's translations, looked up once per request and locale (`force_locale` switches them).
+
+    Flask-Babel's own lookup goes through about fifteen context-local proxies per call; a page with a table
+    translates hundreds of labels, which cost more than its database queries.
+    """
+    babel_context = g.get("_flask_babel")
+    locale = getattr(babel_context, "babel_locale", None)
+    cached = g.get("_kimflow_translations")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    babel_context = g.get("_flask_babel")
+    g._kimflow_translations = (getattr(babel_context, "babel_locale", None), translations)
+    return translations
+
+
+def _template_gettext(string: str) -> str:
+    return str(_translations().ugettext(string))
+
+
+def _template_ngettext(singular: str, plural: str, number: int) -> str:
+    return str(_translations().ungettext(singular, plural, number))
+
+
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel and the date/number filters templates use."""
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        _template_gettext, _template_ngettext, newstyle=True)
     app.jinja_env.filters["date"] = date_text
     app.jinja_env.filters["datetime"] = datetime_text
     app.jinja_env.filters["number"] = number_text

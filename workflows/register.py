@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, inspect, select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -16,6 +16,7 @@ from workflows.cases import consent
 from workflows.cases.models import CATEGORIES, Case, Consent, Deadline
 from workflows.catalogue import OFFICES_ASKED
 from workflows.dates import as_date
+from workflows.routing import CASES_KEY
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,31 @@ def registered(session: Session, case_ref: str, instance_id: int) -> list[Deadli
     registers: dict[tuple[str, int], list[Deadline]] = cached[1]
     known = registers.get((case_ref, instance_id))
     if known is None:
-        known = list(session.scalars(select(Deadline).where(
-            Deadline.case_ref == case_ref, Deadline.source_instance_id == instance_id)))
+        known = _read_with_case(session, case_ref, instance_id)
         registers[(case_ref, instance_id)] = known
     known[:] = [row for row in known if row not in session.deleted and not inspect(row).was_deleted]
     return known
+
+
+def _read_with_case(session: Session, case_ref: str, instance_id: int) -> list[Deadline]:
+    """Read the register entries together with their case, which routing and the form's case updates need next."""
+    found = session.execute(select(Case, Deadline).outerjoin(Deadline, and_(
+        Deadline.case_ref == Case.case_ref, Deadline.source_instance_id == instance_id))
+        .where(Case.case_ref == case_ref)).all()
+    if found:
+        _keep_case(session, found[0][0])
+    return [deadline for _case, deadline in found if deadline is not None]
+
+
+def _keep_case(session: Session, case: Case) -> None:
+    """Hand the case to routing's per-transaction cache (routing.case_in_transaction), so it is not read again."""
+    transaction = session.get_transaction()
+    cached = session.info.get(CASES_KEY)
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info[CASES_KEY] = cached
+    cases: dict[str, Case] = cached[1]
+    cases.setdefault(case.case_ref, case)
 
 
 DEFAULT_CATEGORIES = ("stammdaten", "aufenthalt", "leistungen", "arbeit", "sprache")

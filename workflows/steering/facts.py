@@ -139,25 +139,52 @@ def _closed(f: _Fact) -> None:
 
 
 def _last_payment(f: _Fact) -> None:
-    f.add("asylblg_last_payment", at=f.date("last_payment_date") or f.now)
-    _benefit_gap(f)
+    at = f.date("last_payment_date") or f.now
+    f.add("asylblg_last_payment", at=at)
+    _benefit_gap(f, "asylblg_last_payment", at)
 
 
 def _sgb2_decision(f: _Fact) -> None:
     if f.data.get("application_decision") == "approved":
-        f.add("sgb2_approved")
-        _benefit_gap(f)
+        f.add("sgb2_approved", at=f.now)
+        _benefit_gap(f, "sgb2_approved", f.now)
 
 
-def _benefit_gap(f: _Fact) -> None:
-    f.session.flush()
-    found = {kind: at for kind, at in f.session.execute(select(SteeringFact.kind, SteeringFact.at).where(
-        SteeringFact.instance_id == f.instance_id,
-        SteeringFact.kind.in_(("asylblg_last_payment", "sgb2_approved", "benefit_gap"))))}
-    if "benefit_gap" in found or len(found) < 2:
-        return
-    paid, approved = found["asylblg_last_payment"], found["sgb2_approved"]
-    f.add("benefit_gap", at=max(paid, approved), days=max(0.0, days_between(paid, approved)))
+GAP_KINDS = ("asylblg_last_payment", "sgb2_approved", "benefit_gap")
+GAP_PROCESSES = ("benefit_transfer",)
+GAP_KEY = "steering_gap"  # instance summary: when the instance recorded each GAP_KINDS fact (ISO), so none is read
+
+
+def _benefit_gap(f: _Fact, kind: str, at: dt.datetime) -> None:
+    found = _gap_facts(f)
+    found.setdefault(kind, at)
+    if "benefit_gap" not in found and len(found) == 2:
+        paid, approved = found["asylblg_last_payment"], found["sgb2_approved"]
+        found["benefit_gap"] = max(paid, approved)
+        f.add("benefit_gap", at=found["benefit_gap"], days=max(0.0, days_between(paid, approved)))
+    if f.row is not None:
+        f.row.summary = {**(f.row.summary or {}), GAP_KEY: {k: v.isoformat() for k, v in found.items()}}
+
+
+def _gap_facts(f: _Fact) -> dict[str, dt.datetime]:
+    """Return when the instance recorded its earlier benefit-gap facts: kept in its summary, else read."""
+    kept = (f.row.summary or {}).get(GAP_KEY) if f.row is not None else None
+    if isinstance(kept, dict) and all(isinstance(v, str) for v in kept.values()):
+        try:
+            return {k: clock.parse_iso(v) for k, v in kept.items()}
+        except ValueError:
+            pass
+    with f.session.no_autoflush:  # the fact just added is not among the earlier ones
+        return {kind: at for kind, at in f.session.execute(select(SteeringFact.kind, SteeringFact.at).where(
+            SteeringFact.instance_id == f.instance_id, SteeringFact.kind.in_(GAP_KINDS)))}
+
+
+def on_instance_started(_event: str, context: InstanceContext, _payload: dict[str, Any]) -> None:
+    """Start keeping the benefit-gap facts in the instance's summary: a new instance has none."""
+    if context.process_id in GAP_PROCESSES:
+        row = context.session.get(ProcessInstance, context.instance_id)
+        if row is not None:
+            row.summary = {**(row.summary or {}), GAP_KEY: {}}
 
 
 def _appointment(f: _Fact) -> None:
@@ -218,5 +245,6 @@ def on_instance_completed(_event: str, context: InstanceContext, _payload: dict[
 
 def install(extensions: Extensions) -> None:
     """Register the steering-fact listeners on the engine's extensions."""
+    extensions.on("instance_started", on_instance_started)
     extensions.on("task_completed", on_task_completed)
     extensions.on("instance_completed", on_instance_completed)

@@ -20,9 +20,6 @@ from tests.web.conftest import seed_scene
 
 BUDGET = 8
 OVER = {  # page -> where its statements are (files outside the read side and identity)
-    "submit (POST)": "22: web/staff/task_views.py reads task and instance, then the completion reads them again in "
-                     "its own transaction; deadline close and steering facts; projection (tasks, jobs, "
-                     "subscriptions, external tasks, routing per office)",
     "API start": "10: token lookup and its last-used update, the caller's units, version, instance, audit, "
                  "hook subscriptions, routing, task insert, instance update",
     "API complete": "22: the same completion path as the submit POST, after web/api/tasks.py reads the task",
@@ -106,8 +103,10 @@ def test_submitting_a_task_and_the_page_it_leads_to_stay_within_the_budget(app, 
     form, _data = services.engine.task_form(scene.sozialamt_task)
     data = {**scenario.fill(form), "aktion": "erledigen"}
     if name == "submit (POST)":
-        _within_budget(app, lambda: clerk.post(f"/aufgabe/{scene.sozialamt_task}", data=data), 302,
-                       warm=lambda: clerk.get(f"/aufgabe/{scene.sozialamt_task}"))
+        # Warm as a server is after its first completions: another instance ran (hook subscriptions cached).
+        warm = lambda: (scenario.benefit_transfer_at_sozialamt(services.engine),  # noqa: E731
+                        clerk.get(f"/aufgabe/{scene.sozialamt_task}"))
+        _within_budget(app, lambda: clerk.post(f"/aufgabe/{scene.sozialamt_task}", data=data), 302, warm=warm)
         return
     location = clerk.post(f"/aufgabe/{scene.sozialamt_task}", data=data).headers["Location"]
     _within_budget(app, lambda: clerk.get(location), 200)

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask, current_app, g, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, get_translations
 
+from engine import LOCAL_TIME
+
 
 def select_locale() -> str:
     """Return the language the user picked, else German."""
@@ -15,6 +17,11 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return str(chosen)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """The time in the staff's time zone (naive values are UTC, as Flask-Babel reads them)."""
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(LOCAL_TIME)
 
 
 def date_text(value: object, style: str = "medium") -> str:
@@ -27,18 +34,18 @@ def date_text(value: object, style: str = "medium") -> str:
             day = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    pattern = "dd.MM.yyyy" if str(get_locale()) == "de" else style
+    if str(get_locale()) == "de":  # a fixed pattern: strftime, not Babel's pattern engine (pages show dozens)
+        return (_local(day) if isinstance(day, dt.datetime) else day).strftime("%d.%m.%Y")  # type: ignore[union-attr]
     if isinstance(day, dt.datetime):
-        return format_datetime(day, pattern)
-    return format_date(day, pattern)  # type: ignore[arg-type]
+        return format_datetime(day, style)
+    return format_date(day, style)  # type: ignore[arg-type]
 
 
 def datetime_text(value: dt.datetime | None) -> str:
     """Format a timestamp in the user's time zone ("25.11.2026, 14:05")."""
     if value is None:
         return ""
-    pattern = "dd.MM.yyyy, HH:mm" if str(get_locale()) == "de" else "yyyy-MM-dd HH:mm"
-    return format_datetime(value, pattern)
+    return _local(value).strftime("%d.%m.%Y, %H:%M" if str(get_locale()) == "de" else "%Y-%m-%d %H:%M")
 
 
 def number_text(value: float | int | None) -> str:

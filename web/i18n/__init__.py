@@ -34,8 +34,8 @@ def date_text(value: object, style: str = "medium") -> str:
             day = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    if str(get_locale()) == "de":  # a fixed pattern: strftime, not Babel's pattern engine (pages show dozens)
-        return (_local(day) if isinstance(day, dt.datetime) else day).strftime("%d.%m.%Y")  # type: ignore[union-attr]
+    if str(get_locale()) == "de" and isinstance(day, dt.date):  # strftime, not Babel's pattern engine
+        return (_local(day) if isinstance(day, dt.datetime) else day).strftime("%d.%m.%Y")
     if isinstance(day, dt.datetime):
         return format_datetime(day, style)
     return format_date(day, style)  # type: ignore[arg-type]

@@ -213,7 +213,7 @@ def deputised_users(session: Session, username: str, now: dt.datetime) -> list[s
 
 
 @functools.cache
-def _account_statement() -> Select[tuple[User, str, str, str, int]]:
+def _account_statement() -> Select[User, str, str, str, int]:
     """Built once: constructing this join on every request cost more than running it."""
     username, today = bindparam("username", type_=String), bindparam("today", type_=Date)
     stand_in, person = aliased(User), aliased(User)

@@ -16,7 +16,7 @@ from workflows.cases import consent
 from workflows.cases.models import CATEGORIES, Case, Consent, Deadline
 from workflows.catalogue import OFFICES_ASKED
 from workflows.dates import as_date
-from workflows.routing import CASES_KEY
+from workflows.routing import keep_case
 
 
 @dataclass(frozen=True)
@@ -100,19 +100,8 @@ def _read_with_case(session: Session, case_ref: str, instance_id: int) -> list[D
         Deadline.case_ref == Case.case_ref, Deadline.source_instance_id == instance_id))
         .where(Case.case_ref == case_ref)).all()
     if found:
-        _keep_case(session, found[0][0])
+        keep_case(session, found[0][0])
     return [deadline for _case, deadline in found if deadline is not None]
-
-
-def _keep_case(session: Session, case: Case) -> None:
-    """Hand the case to routing's per-transaction cache (routing.case_in_transaction), so it is not read again."""
-    transaction = session.get_transaction()
-    cached = session.info.get(CASES_KEY)
-    if cached is None or cached[0] is not transaction:
-        cached = (transaction, {})
-        session.info[CASES_KEY] = cached
-    cases: dict[str, Case] = cached[1]
-    cases.setdefault(case.case_ref, case)
 
 
 DEFAULT_CATEGORIES = ("stammdaten", "aufenthalt", "leistungen", "arbeit", "sprache")

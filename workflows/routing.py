@@ -34,18 +34,27 @@ def instance_area(context: InstanceContext) -> str | None:
 
 def case_in_transaction(session: Session, case_ref: str) -> Case | None:
     """Return the case, read once per transaction: the session keeps it, so a change in this transaction shows."""
-    transaction = session.get_transaction()
-    cached = session.info.get(CASES_KEY)
-    if cached is None or cached[0] is not transaction:
-        cached = (transaction, {})
-        session.info[CASES_KEY] = cached
-    cases: dict[str, Case] = cached[1]
+    cases = _transaction_cases(session)
     case = cases.get(case_ref)
     if case is None or case in session.deleted or inspect(case).was_deleted:
         case = session.scalar(select(Case).where(Case.case_ref == case_ref))
         if case is not None:
             cases[case_ref] = case
     return case
+
+
+def keep_case(session: Session, case: Case) -> None:
+    """Hand a case read with something else to this transaction's cache, so routing does not read it again."""
+    _transaction_cases(session).setdefault(case.case_ref, case)
+
+
+def _transaction_cases(session: Session) -> dict[str, Case]:
+    transaction = session.get_transaction()
+    cached = session.info.get(CASES_KEY)
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info[CASES_KEY] = cached
+    return cached[1]  # type: ignore[no-any-return]
 
 
 def make_area_resolver() -> Callable[[InstanceContext], str | None]:

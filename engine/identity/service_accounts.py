@@ -15,7 +15,8 @@ from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import KimflowError, NotFound
 from engine.identity.models import Unit
-from engine.store import audit
+from engine.identity.org_reference import active_unit_offices
+from engine.store import audit, reference
 from engine.store.integration_models import ApiToken, ServiceAccount
 
 # What a token may do; each API operation names the one verb it needs.
@@ -94,18 +95,20 @@ def accounts(session: Session) -> list[tuple[ServiceAccount, list[ApiToken]]]:
 
 def account_actor(session: Session, name: str, units: list[str]) -> Actor:
     """Return the actor a system acts as: its units and their offices, no personal role."""
-    rows = session.execute(select(Unit.code, Unit.office).where(Unit.code.in_(units), Unit.active.is_(True))).all()
-    return Actor(name=f"system:{name}", units=frozenset(r.code for r in rows),
-                 offices=frozenset(r.office for r in rows), roles=frozenset({"service"}))
+    offices = active_unit_offices(session, units)  # cached organisation: no statement while current
+    return Actor(name=f"system:{name}", units=frozenset(offices), offices=frozenset(offices.values()),
+                 roles=frozenset({"service"}))
 
 
 def authenticate(session: Session, token: str, now: dt.datetime | None = None) -> Caller:
     """Return the caller a token stands for, or raise TokenError."""
     prefix, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
-    found = session.execute(select(ApiToken, ServiceAccount).outerjoin(  # token and account in one statement
+    # Token, account and the reference revision (for the rest of the request) in one statement.
+    found = session.execute(select(ApiToken, ServiceAccount, reference.revision_column()).outerjoin(
         ServiceAccount, ServiceAccount.id == ApiToken.account_id).where(ApiToken.prefix == prefix)).first() \
         if prefix and secret else None
-    row, account = found if found is not None else (None, None)
+    row, account, revision = found if found is not None else (None, None, None)
+    reference.note_revision(session, revision)
     if row is None or not hmac.compare_digest(row.digest, _digest(secret)):
         raise TokenError("Unbekanntes API-Token")
     now = now or clock.now()

@@ -9,16 +9,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from SpiffWorkflow.camunda.specs.multiinstance_task import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from engine.bpmn.dialect import message_start_names, parse_bundle
 from engine.bpmn.xmlsafe import decode_xml, parse_xml
 from engine.core import clock
 from engine.core.errors import DefinitionError, NotFound, Problem
-from engine.store import audit
+from engine.store import audit, reference
 from engine.store.models import DefinitionVersion
 
 CALLED = re.compile(rb'calledElement="([^"]+)"')
@@ -39,6 +40,41 @@ class Deployed:
     def as_dict(self) -> dict:
         return {"process_id": self.process_id, "version": self.version, "kind": self.kind,
                 "created": self.created}
+
+
+class IndexRow(NamedTuple):
+    """A deployed version without its sources."""
+
+    id: int
+    process_id: str
+    kind: str
+    version: int
+    name: str
+    checksum: str
+
+
+def _load_index(session: Session) -> tuple[IndexRow, ...]:
+    rows = session.execute(select(DefinitionVersion.id, DefinitionVersion.process_id, DefinitionVersion.kind,
+                                  DefinitionVersion.version, DefinitionVersion.name, DefinitionVersion.checksum)
+                           .order_by(DefinitionVersion.id))
+    return tuple(IndexRow(*row) for row in rows)
+
+
+def definition_index(session: Session) -> tuple[IndexRow, ...]:
+    """Return every deployed version without its sources (cached per process until versions change)."""
+    return reference.cached(session, "definition_index", _load_index)
+
+
+def _attached(session: Session, head: IndexRow) -> DefinitionVersion:
+    """Return the version as a row of `session` without reading it: its sources load only if something reads them."""
+    key = session.identity_key(DefinitionVersion, head.id)
+    present = session.identity_map.get(key)
+    if present is not None:
+        return present  # type: ignore[no-any-return]
+    row = DefinitionVersion(**head._asdict())
+    make_transient_to_detached(row)  # persistent once added; the columns not given are expired, loaded on access
+    session.add(row)
+    return row
 
 
 @dataclass(frozen=True)
@@ -165,15 +201,15 @@ class DefinitionLibrary:
 
     @staticmethod
     def get(session: Session, process_id: str, version: int | None = None) -> DefinitionVersion:
-        if version is None:
-            row = DefinitionLibrary.latest(session, process_id)
-        else:
-            row = session.scalars(select(DefinitionVersion).where(
-                DefinitionVersion.process_id == process_id, DefinitionVersion.version == version,
-                DefinitionVersion.kind == "process")).first()
-        if row is None:
+        """Return a process version (the newest when `version` is None); no statement while the index is current.
+
+        Its sources (hundreds of KB) are read only when something needs them: a spec not parsed yet in this process.
+        """
+        heads = [head for head in definition_index(session) if head.process_id == process_id
+                 and head.kind == "process" and (version is None or head.version == version)]
+        if not heads:
             raise NotFound(f"Prozess {process_id!r} ist nicht bereitgestellt")
-        return row
+        return _attached(session, max(heads, key=lambda head: head.version))
 
     @staticmethod
     def by_message_start(session: Session, message_name: str) -> list[DefinitionVersion]:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from engine.core import clock
 from engine.core.errors import KimflowError, NotFound
 from engine.service.registry import Extensions, InstanceContext, PeriodicTask
+from engine.store import reference
 from engine.store.db import Database
 from engine.store.integration_models import HookDelivery, HookOutbox, HookSubscription
 
@@ -41,7 +42,6 @@ MAX_ATTEMPTS = 10
 LEASE = dt.timedelta(seconds=60)  # a claimed row is due again after this, should its worker die mid-delivery
 TIMEOUT = 10.0
 Post = Callable[[str, bytes, dict[str, str]], int]
-ACTIVE_KEY = "kimflow.hooks.active"  # session.info: (transaction, active subscriptions) of the running transaction
 
 
 class HookError(KimflowError):
@@ -120,16 +120,15 @@ def _record(event: str, context: InstanceContext, payload: dict[str, Any]) -> No
                                created_at=now))
 
 
-def _active(session: Session) -> list[tuple[int, list[str]]]:
-    """Return (id, events) of the active subscriptions, read once per transaction (events come in bursts)."""
-    transaction = session.get_transaction()
-    cached = session.info.get(ACTIVE_KEY)
-    if cached is None or cached[0] is not transaction:
-        rows = session.execute(select(HookSubscription.id, HookSubscription.events)
-                               .where(HookSubscription.active.is_(True))).all()
-        cached = (transaction, [(sub_id, list(events or [])) for sub_id, events in rows])
-        session.info[ACTIVE_KEY] = cached
-    return cached[1]
+def _active(session: Session) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Return (id, events) of the active subscriptions (cached per process until reference data changes)."""
+    return reference.cached(session, "hook_subscriptions", _load_active)
+
+
+def _load_active(session: Session) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    rows = session.execute(select(HookSubscription.id, HookSubscription.events)
+                           .where(HookSubscription.active.is_(True)).order_by(HookSubscription.id)).all()
+    return tuple((sub_id, tuple(events or ())) for sub_id, events in rows)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

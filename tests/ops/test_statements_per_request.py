@@ -20,8 +20,6 @@ from tests.web.conftest import seed_scene
 
 BUDGET = 8
 OVER = {  # page -> where its statements are (files outside the read side and identity)
-    "API start": "10: token lookup and its last-used update, the caller's units, version, instance, audit, "
-                 "hook subscriptions, routing, task insert, instance update",
     "API complete": "22: the same completion path as the submit POST, after web/api/tasks.py reads the task",
 }
 

@@ -132,6 +132,8 @@ def complete(task_id: str, body: dict, precondition: dict):
     """Complete a task; the variables are validated against its form exactly as in the browser."""
     if precondition.get("if_match"):  # comparing revisions needs the task as it is now
         check_revision(_revision(visible_task(task_id)))
-    # The engine reads the task once and refuses (audited, as 404) a caller whose units may not work on it.
-    status = services().engine.complete(task_id, actor=caller().actor, data=body["variables"])
+    try:  # the engine reads the task once and refuses (audited) a caller whose units may not work on it
+        status = services().engine.complete(task_id, actor=caller().actor, data=body["variables"])
+    except NotFound:
+        abort(404, "Diese Aufgabe gibt es nicht")
     return {"status": status}

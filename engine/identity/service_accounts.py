@@ -121,5 +121,10 @@ def authenticate(session: Session, token: str, now: dt.datetime | None = None) -
 
 
 def account_by_name(session: Session, name: str) -> ServiceAccount | None:
-    """Return the service account of an OAuth2 client id (same name), or None."""
-    return session.scalar(select(ServiceAccount).where(ServiceAccount.name == name))
+    """Return the service account of an OAuth2 client id (same name), or None; notes the reference revision."""
+    found = session.execute(select(ServiceAccount, reference.revision_column())
+                            .where(ServiceAccount.name == name)).first()
+    if found is None:
+        return None
+    reference.note_revision(session, found[1])
+    return found[0]

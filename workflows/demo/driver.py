@@ -22,6 +22,7 @@ from engine.core.actors import Actor
 from engine.core.errors import KimflowError
 from engine.service import jobs
 from engine.service.engine import ProcessEngine
+from engine.store import reference
 from engine.store.models import DefinitionVersion, HumanTask, Job, MessageSubscription, ProcessInstance
 from workflows.demo import forms as demo_forms
 from workflows.demo.forms import Plan
@@ -148,11 +149,16 @@ class Simulation:
 
     def run(self) -> None:
         """Work through the timeline up to now, then fire what is due now."""
+        with reference.request_scope():  # the demo's own writes renew it; nobody else changes the organisation now
+            self._run()
+
+    def _run(self) -> None:
         while self.queue:
             at, _, index = heapq.heappop(self.queue)
             if at > self.now:
                 continue
-            jobs.run_due_jobs(self.engine, now=at, worker="demo")
+            if self._jobs_due(at):
+                jobs.run_due_jobs(self.engine, now=at, worker="demo")
             with clock.frozen(at):
                 self._step(self.cases[index], at)
         jobs.run_due_jobs(self.engine, now=self.now, worker="demo")
@@ -246,6 +252,12 @@ class Simulation:
             return set(session.scalars(select(MessageSubscription.message_name).join(
                 ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id).where(
                 ProcessInstance.case_ref == case_ref, ProcessInstance.status == "running")))
+
+    def _jobs_due(self, at: dt.datetime) -> bool:
+        """Tell whether a job may be due: one indexed read instead of a claiming transaction before every step."""
+        with self.engine.db.reading() as session:
+            first = session.scalar(select(func.min(Job.due_at)).where(Job.status == "pending"))
+        return first is not None and first <= at
 
     def _next_job(self, case_ref: str) -> dt.datetime | None:
         with self.engine.db.reading() as session:

@@ -17,7 +17,7 @@ from engine.core.errors import InstanceStateError
 from engine.service import projection, start_timers
 from engine.service.engine import ProcessEngine
 from engine.service.starting import StartRequest
-from engine.store import audit
+from engine.store import audit, reference
 from engine.store.models import Incident, Job, ProcessInstance
 
 log = logging.getLogger(__name__)
@@ -187,10 +187,11 @@ def work_forever(engine: ProcessEngine, *, interval: float = 1.0) -> None:
     """Fire due jobs until interrupted; run each registered periodic task at its own interval."""
     next_run = {task.name: 0.0 for task in engine.extensions.periodic}
     while True:
-        for task in engine.extensions.periodic:
-            if time.monotonic() >= next_run[task.name]:
-                task.run(engine, None)
-                next_run[task.name] = time.monotonic() + task.every
-        fired = run_due_jobs(engine)
+        with reference.request_scope():  # one reference revision read per round, as per web request
+            for task in engine.extensions.periodic:
+                if time.monotonic() >= next_run[task.name]:
+                    task.run(engine, None)
+                    next_run[task.name] = time.monotonic() + task.every
+            fired = run_due_jobs(engine)
         if not fired:
             time.sleep(interval)

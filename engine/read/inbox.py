@@ -18,9 +18,9 @@ from engine.read import inbox_branches as branched
 from engine.read import lists
 from engine.read.lists import Page
 from engine.service import task_rule
+from engine.service.definitions import definition_index
 from engine.service.registry import PersonDirectory
-from engine.store import reference
-from engine.store.models import DefinitionVersion, HumanTask
+from engine.store.models import HumanTask
 
 VIEWS = ("mine", "group", "done")
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -198,17 +198,11 @@ def counts(session: Session, actor: Actor) -> dict[str, int]:
 
 
 def process_names(session: Session) -> dict[str, str]:
-    """Return the newest display name of every deployed process (cached per process until a deploy)."""
-    return reference.cached(session, "process_names", _process_names)
-
-
-def _process_names(session: Session) -> dict[str, str]:
-    rows = session.execute(select(DefinitionVersion.process_id, DefinitionVersion.name, DefinitionVersion.version)
-                           .where(DefinitionVersion.kind == "process")).all()
+    """Return the newest display name of every deployed process, by name (from the cached definition index)."""
     names: dict[str, tuple[int, str]] = {}
-    for process_id, name, version in rows:
-        if process_id not in names or version > names[process_id][0]:
-            names[process_id] = (version, name or process_id)
+    for head in definition_index(session):
+        if head.kind == "process" and (head.process_id not in names or head.version > names[head.process_id][0]):
+            names[head.process_id] = (head.version, head.name or head.process_id)
     return {pid: name for pid, (_v, name) in sorted(names.items(), key=lambda kv: kv[1][1])}
 
 

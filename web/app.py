@@ -6,7 +6,7 @@ import datetime as dt
 import importlib
 from typing import Any
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,10 +14,16 @@ from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import Database, ProcessEngine, reference_scope
+from engine import Database, ProcessEngine
 from web import config as web_config
 from web import i18n, logging_setup, ops
-from web.security import BoundedIntConverter, Services, guard_every_route, refuse_nul
+from web.security import (
+    BoundedIntConverter,
+    Services,
+    guard_every_route,
+    read_reference_revision_once_per_request,
+    refuse_nul,
+)
 
 OPTIONAL_BLUEPRINTS = ("web.designer", "web.manage", "web.api")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -46,7 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.session_interface = _SessionInterface()
     db = Database(app.config["DATABASE_URL"])
     app.extensions["kimflow"] = Services(db=db, engine=ProcessEngine(db, kim_extensions()))
-    _init_reference_scope(app)  # first: the sign-in check that follows reads the reference revision for the request
+    read_reference_revision_once_per_request(app)  # first: the sign-in check reads the revision for the request
     CSRFProtect(app)
     i18n.init_app(app)
     _init_login(app)
@@ -59,18 +65,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ops.init_app(app)
     logging_setup.init_app(app)
     return app
-
-
-def _init_reference_scope(app: Flask) -> None:
-    @app.before_request
-    def _open_reference_scope():
-        g.reference_scope = reference_scope.open_scope()
-
-    @app.teardown_request
-    def _close_reference_scope(_error):
-        token = g.pop("reference_scope", None)
-        if token is not None:
-            reference_scope.close_scope(token)
 
 
 def _init_login(app: Flask) -> None:

@@ -17,7 +17,7 @@ from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from engine import Actor, Database, ProcessEngine, audit
+from engine import Actor, Database, ProcessEngine, audit, reference_scope
 
 ROLES = ("staff", "manager", "designer", "admin")
 ACCESS_ATTR = "kimflow_access"
@@ -173,3 +173,17 @@ def attachment(filename: str) -> str:
     if fallback == name:
         return f'attachment; filename="{name}"'
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def read_reference_revision_once_per_request(app: Flask) -> None:
+    """Open the engine's reference scope for each request (register first: the sign-in check reads the revision)."""
+
+    @app.before_request
+    def _open_reference_scope():
+        g.reference_scope = reference_scope.open_scope()
+
+    @app.teardown_request
+    def _close_reference_scope(_error):
+        token = g.pop("reference_scope", None)
+        if token is not None:
+            reference_scope.close_scope(token)

@@ -6,12 +6,12 @@ A separate WSGI app keeps the API free of the browser's session, sign-in and CSR
 from __future__ import annotations
 
 from apiflask import APIFlask
-from flask import Flask, Response, g, render_template, request, url_for
+from flask import Flask, Response, render_template, request, url_for
 from flask_limiter import Limiter
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from engine import reference_scope
 from web.api import auth, problems
+from web.security import read_reference_revision_once_per_request
 
 PREFIX = "/api/v1"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -33,7 +33,7 @@ def create_api(parent: Flask) -> APIFlask:
         VALIDATION_ERROR_SCHEMA=problems.PROBLEM_SCHEMA,
     )
     api.extensions["kimflow"] = parent.extensions["kimflow"]
-    _reference_scope(api)  # first: the token check reads the reference revision for the whole request
+    read_reference_revision_once_per_request(api)  # first: the token check reads the revision for the request
     problems.init_app(api)
     auth.init_app(api)
     Limiter(_limit_key, app=api, default_limits=[api.config["RATELIMIT_DEFAULT"]])
@@ -79,20 +79,6 @@ def _refuse_nul(api: APIFlask) -> None:
             return problems.problem(422, "Steuerzeichen NUL ist nicht erlaubt",
                                     [{"field": "", "messages": ["NUL (\\u0000) ist nicht erlaubt"]}])
         return None
-
-
-def _reference_scope(api: APIFlask) -> None:
-    """Read the reference revision at most once per call (the mounted API bypasses the staff app's hooks)."""
-
-    @api.before_request
-    def _open():
-        g.reference_scope = reference_scope.open_scope()
-
-    @api.teardown_request
-    def _close(_error):
-        token = g.pop("reference_scope", None)
-        if token is not None:
-            reference_scope.close_scope(token)
 
 
 def _headers(api: APIFlask) -> None:

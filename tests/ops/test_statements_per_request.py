@@ -95,6 +95,18 @@ def test_task_page_case_file_and_case_list_stay_within_the_budget(app, scene, cl
     _within_budget(app, lambda: clerk.get(path), 200)
 
 
+@pytest.mark.parametrize("name", [_page("case file (case management)")])
+def test_the_case_managers_case_file_with_its_plan_stays_within_the_budget(app, services, restore_template, login,
+                                                                           name):
+    """The full view: consents, deadlines, late work, the integration plan with each office's answer."""
+    from tests.web.test_case_file_substance import seed_plan_case
+
+    case_ref = restore_template("cases_plan", seed_plan_case, services.db)["neuss"]
+    manager = login("c.neuss")
+    assert 'id="plan-measures"' in manager.get(f"/fall/{case_ref}").data.decode()  # the variant shows a plan
+    _within_budget(app, lambda: manager.get(f"/fall/{case_ref}"), 200)
+
+
 @pytest.mark.parametrize("name", [_page("submit (POST)"), "submit: redirect page"])
 def test_submitting_a_task_and_the_page_it_leads_to_stay_within_the_budget(app, services, scene, clerk, name):
     form, _data = services.engine.task_form(scene.sozialamt_task)

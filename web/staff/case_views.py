@@ -15,7 +15,7 @@ from web.staff import bp, case_access, timeline
 from web.staff.uploads import UploadRefused, check_upload
 from workflows.cases import consent, deadlines, lateness
 from workflows.cases import files as cases
-from workflows.cases.models import CATEGORIES
+from workflows.cases.models import CATEGORIES, TaskReminder
 from workflows.cases.timeline import CaseRecords
 from workflows.cases.visibility import CaseView, visible_case
 
@@ -29,26 +29,29 @@ def case_file(case_ref: str):
     actor = current_actor()
     try:
         with services().db.unit_of_work() as session:
-            # The case's tasks are read once: they decide a task basis and fill the tasks, timeline and late work.
-            tasks = cases.tasks_of_case(session, case_ref)
+            # The case's tasks (with their reminders) are read once: they decide a task basis and fill the tasks,
+            # timeline, late work and the plan's measures.
+            tasks, reminders = lateness.tasks_with_reminders(session, case_ref)
             view = visible_case(session, case_ref, actor, clock.now(), case_tasks=tasks)
-            context = _sections(session, view, tasks, actor)
+            context = _sections(session, view, tasks, reminders, actor)
     except NotFound:
         abort(404)
     return render_template("staff/case.html", view=view, fields=case_access.display_fields(view),
                            header=case_access.header(view), manages=case_access.manages(view),
-                           plan=timeline.plan_section(case_ref) if view.full else None, categories=CATEGORIES,
-                           category_labels=case_access.CATEGORY_LABELS, today=dt.date.today(), **context)
+                           categories=CATEGORIES, category_labels=case_access.CATEGORY_LABELS,
+                           today=dt.date.today(), **context)
 
 
-def _sections(session: Session, view: CaseView, tasks: list[HumanTask], actor: Actor) -> dict[str, Any]:
+def _sections(session: Session, view: CaseView, tasks: list[HumanTask], reminders: list[TaskReminder],
+              actor: Actor) -> dict[str, Any]:
     """Return what the case file shows beside the case, each section only as far as the view releases it."""
     case_ref = view.case_ref
     shown = cases.open_tasks(session, tasks)
     if not view.full:
         shown = [t for t in shown if t.unit in actor.units or (t.unit is None and t.office in actor.offices)]
-    # Deadlines and reminders are read once each: the timeline, the register and the late work share them.
-    records = CaseRecords(tasks, cases.list_deadlines(session, case_ref), lateness.case_reminders(session, case_ref))
+    # Deadlines are read once: the timeline, the register and the late work share them with tasks and reminders.
+    records = CaseRecords(tasks, cases.list_deadlines(session, case_ref), reminders)
+    notes, documents = cases.notes_and_documents(session, case_ref) if view.file_released else ([], [])
     return {
         "consents": list(view.consents),
         "deadlines": records.deadlines if view.full or view.sees("aufenthalt") else [],
@@ -56,8 +59,9 @@ def _sections(session: Session, view: CaseView, tasks: list[HumanTask], actor: A
         "entries": timeline.entries(session, case_ref, records, actor, full=view.full),
         "readable": timeline.readable_tasks(session, tasks, actor, full=view.full),
         "late": lateness.late_among(session, tasks, records.reminders) if view.full else [],
-        "notes": cases.list_notes(session, case_ref) if view.file_released else [],
-        "documents": cases.list_documents(session, case_ref) if view.file_released else [],
+        "plan": timeline.plan_section(session, case_ref, tasks) if view.full else None,
+        "notes": notes,
+        "documents": documents,
     }
 
 

@@ -60,11 +60,13 @@ class PlanView:
     review: list[tuple[str, str]]
 
 
-def plan_section(case_ref: str) -> PlanView | None:
-    """Return the case's integration plan as people read it, or None before the plan is made."""
+def plan_section(session: Session, case_ref: str, tasks: list[HumanTask]) -> PlanView | None:
+    """Return the case's integration plan as people read it, or None before the plan is made.
+
+    `tasks` are every task of the case: the plan's measures are derived from them.
+    """
     engine = services().engine
-    with services().db.reading() as session:
-        plan = current_plan(session, case_ref, lambda instance_id: engine.show(instance_id).data)
+    plan = current_plan(session, case_ref, tasks, lambda instance: engine.show_in(session, instance).data)
     return None if plan is None else _shown(plan, form_fields())
 
 

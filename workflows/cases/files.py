@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.core import clock
@@ -154,6 +154,45 @@ def list_documents(session: Session, case_ref: str) -> list[CaseDocument]:
     """Return the case's documents without their content, newest first."""
     return list(session.scalars(select(CaseDocument).where(CaseDocument.case_ref == case_ref)
                                 .order_by(CaseDocument.uploaded_at.desc(), CaseDocument.id.desc())))
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    """A comment as the case file lists it."""
+
+    id: int
+    author: str
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    """A document as the case file lists it: its name, size and checksum, never its content."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+def notes_and_documents(session: Session, case_ref: str) -> tuple[list[NoteLine], list[DocumentLine]]:
+    """Return the case's notes and its documents (without content), each newest first, read in one statement."""
+    notes = select(literal("note").label("kind"), CaseNote.id, CaseNote.author.label("who"),
+                   CaseNote.text.label("text"), cast(null(), String(200)).label("content_type"),
+                   cast(null(), Integer).label("size"), cast(null(), String(64)).label("sha256"),
+                   CaseNote.created_at.label("at")).where(CaseNote.case_ref == case_ref)
+    documents = select(literal("document"), CaseDocument.id, CaseDocument.uploaded_by, CaseDocument.filename,
+                       CaseDocument.content_type, CaseDocument.size, CaseDocument.sha256,
+                       CaseDocument.uploaded_at).where(CaseDocument.case_ref == case_ref)
+    both = union_all(notes, documents).subquery()
+    rows = session.execute(select(both).order_by(both.c.kind, both.c.at.desc(), both.c.id.desc())).all()
+    return ([NoteLine(r.id, r.who, r.text, r.at) for r in rows if r.kind == "note"],
+            [DocumentLine(r.id, r.text, r.content_type, r.size, r.sha256, r.who, r.at) for r in rows
+             if r.kind == "document"])
 
 
 def get_document(session: Session, case_ref: str, document_id: int, *, actor: str) -> CaseDocument:

@@ -56,6 +56,20 @@ def case_reminders(session: Session, case_ref: str) -> list[TaskReminder]:
                                 .order_by(TaskReminder.sent_at, TaskReminder.id)))
 
 
+def tasks_with_reminders(session: Session, case_ref: str) -> tuple[list[HumanTask], list[TaskReminder]]:
+    """Return every task of the case (oldest first) and every reminder sent for them (oldest first), in one statement.
+
+    Reminders are few (one per task and day), so joining them to their tasks costs hardly any repeated rows.
+    """
+    rows = session.execute(
+        select(HumanTask, TaskReminder)
+        .outerjoin(TaskReminder, (TaskReminder.task_id == HumanTask.id) & (TaskReminder.case_ref == HumanTask.case_ref))
+        .where(HumanTask.case_ref == case_ref).order_by(HumanTask.created_at, HumanTask.id)).all()
+    tasks = list(dict.fromkeys(task for task, _reminder in rows))  # the identity map gives a task once per object
+    reminders = sorted((r for _task, r in rows if r is not None), key=lambda r: (r.sent_at, r.id))
+    return tasks, reminders
+
+
 def late_among(session: Session, tasks: list[HumanTask], reminders: list[TaskReminder],
                now: dt.datetime | None = None) -> list[LateTask]:
     """Return the overdue open tasks among a case's tasks, longest overdue first, each with its last reminder."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core import clock
-from engine.identity.models import Unit, User
+from engine.identity import org
 from engine.service.task_rule import OPEN_STATES
 from engine.store.models import HumanTask, ProcessInstance
 from workflows.catalogue import OFFICES_ASKED
@@ -45,28 +45,37 @@ class Plan:
     review: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
 
 
-def plan_instances(session: Session, case_ref: str) -> list[int]:
-    """Return the case's kim_case instances, newest first."""
-    return list(session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.case_ref == case_ref, ProcessInstance.process_id == PROCESS)
-        .order_by(ProcessInstance.id.desc())))
+def plan_instances(session: Session, case_ref: str, tasks: Sequence[HumanTask]) -> list[ProcessInstance]:
+    """Return the case's kim_case instances that have tasks among `tasks` (the case's), newest first.
+
+    A plan is made in a task of kim_case, so an instance without one has none: no tasks there, no statement.
+    """
+    ids = sorted({t.instance_id for t in tasks if t.process_id == PROCESS})
+    if not ids:
+        return []
+    return list(session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids),
+                                                              ProcessInstance.case_ref == case_ref)
+                                .order_by(ProcessInstance.id.desc())))
 
 
-def current_plan(session: Session, case_ref: str, load_data: Callable[[int], dict[str, Any]],
-                 now: dt.datetime | None = None) -> Plan | None:
-    """Return the plan of the newest kim_case instance that has one, or None before the plan is made."""
-    for instance_id in plan_instances(session, case_ref):
-        data = load_data(instance_id)
+def current_plan(session: Session, case_ref: str, tasks: Sequence[HumanTask],
+                 load_data: Callable[[ProcessInstance], dict[str, Any]], now: dt.datetime | None = None
+                 ) -> Plan | None:
+    """Return the plan of the newest kim_case instance that has one, or None before the plan is made.
+
+    `tasks` are every task of the case (the case file has read them); `load_data` gives an instance's current data.
+    """
+    for instance in plan_instances(session, case_ref, tasks):
+        data = load_data(instance)
         if data.get("goal_area") or data.get("goal_target"):
-            return _plan(session, instance_id, data, now or clock.now())
+            return _plan(session, instance.id, data, tasks, now or clock.now())
     return None
 
 
-def _plan(session: Session, instance_id: int, data: dict[str, Any], now: dt.datetime) -> Plan:
-    tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)
-                                 .order_by(HumanTask.created_at, HumanTask.id)))
-    units = dict(session.execute(select(Unit.code, Unit.name)).all())
-    people = dict(session.execute(select(User.username, User.display_name)).all())
+def _plan(session: Session, instance_id: int, data: dict[str, Any], case_tasks: Sequence[HumanTask],
+          now: dt.datetime) -> Plan:
+    tasks = sorted((t for t in case_tasks if t.instance_id == instance_id), key=lambda t: (t.created_at, t.id))
+    units, people = org.unit_names(session), org.display_names(session)
     measures = [_measure(office, data, tasks, units, people, now) for office in OFFICES_ASKED
                 if data.get(f"request_{office}") or data.get(f"measure_{office}")]
     goals = tuple((f, data.get(f)) for f in GOAL_FIELDS if data.get(f) not in (None, ""))

@@ -86,8 +86,10 @@ def _filtered(actor: Actor, flt: CaseFilter, now: dt.datetime) -> Select:
     """Return the list's filters on kim_case, without visibility and order."""
     query = select(Case)
     if flt.scope == "mine":
-        query = query.where(or_(Case.opened_by == actor.name, Case.case_ref.in_(_open_task_refs(
-            or_(HumanTask.claimed_by == actor.name, HumanTask.assignee == actor.name)))))
+        # One IN per task index (claimant, assignee): an OR inside one subquery read every open task.
+        query = query.where(or_(Case.opened_by == actor.name,
+                                Case.case_ref.in_(_open_task_refs(HumanTask.claimed_by == actor.name)),
+                                Case.case_ref.in_(_open_task_refs(HumanTask.assignee == actor.name))))
     if flt.status in STATUSES:
         query = query.where(Case.status == flt.status)
     if flt.area:

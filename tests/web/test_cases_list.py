@@ -130,3 +130,6 @@ def test_the_list_and_the_search_never_read_every_case(cases, login, services, u
     plans = _plans_while(services, lambda: client.get(path))
     assert plans, "no statement read kim_case"
     assert not [p for p in plans if p.startswith("SCAN kim_case")], plans
+    # Nor every (open) task: each way a task makes a case visible (unit, office, assignee, candidate, claimant)
+    # seeks its own index; one OR of them read all of human_task, or every task of a status.
+    assert not [p for p in plans if p.startswith("SCAN human_task") or p.endswith("(status=?)")], plans

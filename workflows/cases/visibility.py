@@ -17,7 +17,7 @@ from engine.core.localtime import local_date
 from engine.identity.org import resolve_unit
 from engine.service import task_rule
 from engine.store import audit
-from engine.store.models import HumanTask
+from engine.store.models import HumanTask, TaskCandidate
 from workflows.cases.consent import basis_label, in_force, released_categories
 from workflows.cases.models import CATEGORIES, Case, Consent
 from workflows.cases.responsibility import (
@@ -194,10 +194,30 @@ def _conditions(session: Session, actor: Actor, now: dt.datetime, *, named: bool
                 HumanTask.completed_by == actor.name, HumanTask.status == task_rule.COMPLETED,
                 HumanTask.unit == unit)) & responsible)
     if not named:
-        conditions.append(Case.case_ref.in_(select(HumanTask.case_ref).where(
-            HumanTask.status.in_(task_rule.OPEN_STATES),
-            or_(task_rule.available_clause(actor), HumanTask.claimed_by == actor.name))))
+        conditions += [Case.case_ref.in_(refs) for refs in held_case_refs(actor)]
     return conditions
+
+
+def held_case_refs(actor: Actor) -> list[Select]:
+    """Return the case_refs of the actor's open tasks (available to them or claimed by them), one query per way.
+
+    The terms of task_rule.available_clause, each on its own index (unit's tasks with a case, the office's tasks
+    without unit, assignee, candidate user from task_candidate, claimant); as one OR the database read every open
+    task. tests/web/test_case_visibility_ways.py holds their union equal to the rule.
+    """
+    refs = select(HumanTask.case_ref).where(HumanTask.status.in_(task_rule.OPEN_STATES),
+                                            HumanTask.case_ref.is_not(None))
+    if actor.system:
+        return [refs]
+    people, offices = sorted(actor.personal_names), sorted(actor.offices | actor.units)
+    ways = [refs.where(HumanTask.claimed_by == actor.name), refs.where(HumanTask.assignee.in_(people)),
+            # Joined from the candidate rows: the planner then looks the few tasks up by id.
+            refs.join(TaskCandidate, TaskCandidate.task_id == HumanTask.id).where(TaskCandidate.username.in_(people))]
+    if actor.units:
+        ways.append(refs.where(HumanTask.unit.in_(sorted(actor.units))))
+    if offices:
+        ways.append(refs.where(HumanTask.unit.is_(None), HumanTask.office.in_(offices)))
+    return ways
 
 
 def visible_conditions(session: Session, actor: Actor, now: dt.datetime | None = None, *, seek: bool = True,

@@ -79,6 +79,8 @@ class HumanTask(Base):
         Index("ix_human_task_case_status", "case_ref", "status"),
         Index("ix_human_task_unit_status_case", "unit", "status", "case_ref",  # partial: case lists (0017)
               sqlite_where=text("case_ref IS NOT NULL"), postgresql_where=text("case_ref IS NOT NULL")),
+        Index("ix_human_task_status_due_case", "status", "due_at", "case_ref",  # partial: overdue case lists
+              sqlite_where=text("case_ref IS NOT NULL"), postgresql_where=text("case_ref IS NOT NULL")),
         Index("ix_human_task_assignee_status", "assignee", "status"),
         # The group inbox reads one unit (or one office's unit-less tasks) in due order (migration 0010).
         Index("ix_human_task_unit_status_due", "unit", "status", "due_at", "created_at", "id"),

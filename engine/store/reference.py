@@ -6,20 +6,22 @@ those tables, from any process or tool, so a process keeps what it loaded until 
 rather than a counter: a rolled-back change or a restored backup can never make old data look current again.
 
 The revision is read once per transaction, or once per web request inside `request_scope()` (where the sign-in
-statement carries it, see `note_revision`). A write to a reference table in this process makes the next read look
-again, so a transaction that changes the routing table sees its own change.
+statement carries it, see `note_revision`; a scope trusts it for a second at most). A write to a reference table in
+this process makes the next read look again, so a transaction that changes the routing table sees its own change,
+and a rolled-back one is forgotten.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Engine, ScalarSelect, event, select
+from sqlalchemy import BigInteger, Connection, Engine, ScalarSelect, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.store.db import Base
@@ -44,7 +46,10 @@ class ReferenceRevision(Base):
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], tuple[int, Any]] = {}  # (database, key) -> (revision, value)
 _local_writes = [0]  # bumped on a write to a reference table in this process: memos taken before are void
-_scope: ContextVar[dict[str, tuple[int, int]] | None] = ContextVar("kimflow_reference_scope", default=None)
+_scope: ContextVar[dict[str, tuple[int, int, float]] | None] = ContextVar("kimflow_reference_scope", default=None)
+# A scope (a request, a worker's round, the demo) trusts its revision this long: a long round sees changes anyway.
+SCOPE_SECONDS = 1.0
+_WROTE = "kimflow_reference_written"
 _MEMO = "kimflow_reference_revision"
 
 
@@ -64,7 +69,7 @@ def note_revision(session: Session, revision: int | None) -> None:
     generation = _local_writes[0]
     scope = _scope.get()
     if scope is not None:
-        scope[_database(session)] = (generation, revision)
+        scope[_database(session)] = (generation, revision, time.monotonic())
     session.info[_MEMO] = (session.get_transaction(), generation, revision)
 
 
@@ -76,12 +81,13 @@ def current_revision(session: Session) -> int | None:
         return memo[2]
     scope = _scope.get()
     database = _database(session) if scope is not None else ""
-    if scope is not None and database in scope and scope[database][0] == generation:
-        revision: int | None = scope[database][1]
+    noted = scope.get(database) if scope is not None else None
+    if noted is not None and noted[0] == generation and time.monotonic() - noted[2] < SCOPE_SECONDS:
+        revision: int | None = noted[1]
     else:
         revision = session.scalar(select(ReferenceRevision.revision).where(ReferenceRevision.id == 1))
         if scope is not None and revision is not None:
-            scope[database] = (generation, revision)
+            scope[database] = (generation, revision, time.monotonic())
     if revision is not None:
         session.info[_MEMO] = (session.get_transaction(), generation, revision)
     return revision
@@ -89,6 +95,7 @@ def current_revision(session: Session) -> int | None:
 
 def cached(session: Session, key: str, load: Callable[[Session], T]) -> T:
     """Return `load(session)`'s result, kept per process and database until the reference data changes."""
+    generation = _local_writes[0]
     revision = current_revision(session)
     if revision is None:
         return load(session)
@@ -97,24 +104,23 @@ def cached(session: Session, key: str, load: Callable[[Session], T]) -> T:
         hit = _cache.get(slot)
     if hit is not None and hit[0] == revision:
         return hit[1]  # type: ignore[no-any-return]
-    generation = _local_writes[0]
     value = load(session)
-    # Keep it under the revision this transaction sees now (not the request's first read), so the value is never
-    # older than its key; skip keeping it when this process wrote reference data meanwhile.
-    fresh = session.scalar(select(ReferenceRevision.revision).where(ReferenceRevision.id == 1))
-    if fresh is not None and generation == _local_writes[0]:
+    # Kept under the revision read before loading: the value is never older than its key (a change committed
+    # during the load gives a new revision, so the next reader loads again). Not kept when this process wrote
+    # reference data meanwhile: the value may hold changes of a transaction that can still roll back.
+    if generation == _local_writes[0]:
         with _lock:
-            _cache[slot] = (fresh, value)
+            _cache[slot] = (revision, value)
     return value
 
 
-def open_scope() -> Token[dict[str, tuple[int, int]] | None]:
+def open_scope() -> Token[dict[str, tuple[int, int, float]] | None]:
     """Start a web request: the revision is read at most once until `close_scope` (later changes show from the
     next request)."""
     return _scope.set({})
 
 
-def close_scope(token: Token[dict[str, tuple[int, int]] | None]) -> None:
+def close_scope(token: Token[dict[str, tuple[int, int, float]] | None]) -> None:
     try:
         _scope.reset(token)
     except ValueError:  # closed from another context (a streamed response): just end the scope there
@@ -131,14 +137,29 @@ def request_scope() -> Iterator[None]:
         close_scope(token)
 
 
-def _after_execute(_conn, _cursor, statement: str, *_args: Any) -> None:
+def _after_execute(conn: Connection, _cursor, statement: str, *_args: Any) -> None:
     if _WRITE.match(statement):
         _local_writes[0] += 1
+        conn.info[_WROTE] = True
+
+
+def _after_commit(conn: Connection) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def _after_rollback(conn: Connection) -> None:
+    # A revision this transaction renewed and noted in the scope never became true: read it again.
+    if conn.info.pop(_WROTE, None):
+        scope = _scope.get()
+        if scope is not None:
+            scope.clear()
 
 
 def watch(engine: Engine) -> None:
     """Notice this process's own writes to reference tables (called once per engine)."""
     event.listen(engine, "after_cursor_execute", _after_execute)
+    event.listen(engine, "commit", _after_commit)
+    event.listen(engine, "rollback", _after_rollback)
 
 
 def clear() -> None:

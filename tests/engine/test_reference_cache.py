@@ -129,3 +129,44 @@ def test_every_reference_table_renews_the_revision_on_insert_update_and_delete(d
         before = _revision(district)
         _outside(district, sql)
         assert _revision(district) != before, sql
+
+
+def test_a_change_committed_while_this_process_loads_is_not_kept_under_the_new_revision(district, monkeypatch):
+    """Found in review: the value was once kept under a revision read after loading, so it looked current forever."""
+    from engine.identity import org_reference
+
+    real_load = org_reference._load
+
+    def load_then_another_process_commits(session):
+        value = real_load(session)
+        _outside(district, "UPDATE org_responsibility SET unit_code = 'sozialamt_kaarst' "
+                           "WHERE office = 'sozialamt' AND area = 'neuss'")
+        return value
+
+    _outside(district, "UPDATE org_unit SET name = 'Sozialamt Neuss' WHERE code = 'sozialamt_neuss'")  # cold cache
+    monkeypatch.setattr(org_reference, "_load", load_then_another_process_commits)
+    assert _resolve(district) == "sozialamt_neuss"  # read before the change: right for this transaction
+    monkeypatch.setattr(org_reference, "_load", real_load)
+    assert _resolve(district) == "sozialamt_kaarst"
+
+
+def test_a_request_forgets_a_revision_its_rolled_back_change_made(district):
+    _resolve(district)
+    with reference.request_scope():
+        with pytest.raises(RuntimeError), district.unit_of_work() as session:
+            org.set_responsibility(session, "sozialamt", "neuss", "sozialamt_dormagen", actor="admin")
+            assert org.resolve_unit(session, "sozialamt", "neuss") == "sozialamt_dormagen"
+            raise RuntimeError("the form had an error")
+        assert _resolve(district) == "sozialamt_neuss"  # the same request, e.g. the form shown again
+
+
+def test_a_long_scope_trusts_its_revision_for_a_second_only(district, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(reference.time, "monotonic", lambda: clock[0])
+    with reference.request_scope():  # a worker's round over a backlog of jobs
+        assert _resolve(district) == "sozialamt_neuss"
+        _outside(district, "UPDATE org_responsibility SET unit_code = 'sozialamt_kaarst' "
+                           "WHERE office = 'sozialamt' AND area = 'neuss'")
+        assert _resolve(district) == "sozialamt_neuss"  # within the second: the revision read at its start
+        clock[0] += reference.SCOPE_SECONDS + 0.1
+        assert _resolve(district) == "sozialamt_kaarst"

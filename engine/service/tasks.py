@@ -203,7 +203,9 @@ class TaskLifecycle:
     def _hold(session: Session, human: HumanTask, actor: Actor, *, holder: str) -> None:
         # Compare-and-set in one statement: a colleague who claimed meanwhile makes this match no row.
         claimable = or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == actor.name)
-        condition = [HumanTask.id == human.id, HumanTask.status.in_(task_rule.OPEN_STATES)]
+        # Still the actor's to work: the page's copy may predate a hand-over or a reroute to another unit.
+        condition = [HumanTask.id == human.id, HumanTask.status.in_(task_rule.OPEN_STATES),
+                     task_rule.available_clause(actor)]
         if not actor.is_admin:
             condition.append(claimable)
         result = cast(CursorResult[Any], session.execute(
@@ -269,7 +271,9 @@ class TaskLifecycle:
     def _close(session: Session, human: HumanTask, actor: Actor) -> None:
         """Mark the task completed in one compare-and-set: a colleague's completion or claim meanwhile matches none."""
         now = clock.now()
-        condition = [HumanTask.id == human.id, HumanTask.status.in_(task_rule.OPEN_STATES)]
+        # Still the actor's to work: the page's copy may predate a hand-over or a reroute to another unit.
+        condition = [HumanTask.id == human.id, HumanTask.status.in_(task_rule.OPEN_STATES),
+                     task_rule.available_clause(actor)]
         if not actor.is_admin:
             condition.append(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == actor.name))
         result = cast(CursorResult[Any], session.execute(
@@ -280,6 +284,7 @@ class TaskLifecycle:
             .execution_options(synchronize_session=False)))
         if result.rowcount != 1:
             session.refresh(human)
+            TaskLifecycle._admit(session, human, actor)  # moved away meanwhile: refused and audited as not found
             if human.status == task_rule.COMPLETED:
                 raise TaskAlreadyCompleted(human.id, human.completed_by, human.completed_at)
             if human.status in task_rule.OPEN_STATES:

@@ -111,7 +111,9 @@ class ProcessEngine:
 
     def show_in(self, session: Session, row: ProcessInstance) -> InstanceView:
         """Return an instance already read in the caller's unit of work with its current data."""
-        return _view(row, instance_data(self.executor.load(session, row)))
+        with self.executor.looking_at(session, row) as workflow:
+            data = instance_data(workflow)
+        return _view(row, data)
 
     def element_names(self, process_id: str, version: int | None = None) -> dict[str, str]:
         """Return the names the diagram (of `version`, else the newest) gives its elements, for pages people read."""

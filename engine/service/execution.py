@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,7 @@ from engine.runtime.serialization import KimflowWorkflow, StateSerializer, Unsto
 from engine.service import projection
 from engine.service.definitions import DefinitionLibrary
 from engine.service.external_tasks import is_external
+from engine.service.live_workflows import LiveWorkflows
 from engine.service.registry import Extensions, InstanceContext, ServiceCall
 from engine.store import audit
 from engine.store.models import DefinitionVersion, Incident, ProcessInstance
@@ -48,6 +51,7 @@ class Executor:
         self.extensions = extensions
         self.serializer = StateSerializer()
         self.script_engine = script_engine or SandboxedScriptEngine(extensions.script_functions)
+        self.live = LiveWorkflows()
 
     def new_workflow(self, definition: DefinitionVersion, data: dict[str, Any], initiator: str | None = None):
         loaded = self.library.load(definition)
@@ -59,6 +63,10 @@ class Executor:
         return workflow
 
     def load(self, session: Session, row: ProcessInstance) -> BpmnWorkflow:
+        """Return the instance's workflow: the one this process saved last if that is the stored state."""
+        live = self.live.take(_live_key(session, row), row.definition_version_id, row.state)
+        if live is not None:
+            return live
         loaded = self.library.cached(row.definition_version_id, row.process_id)
         if loaded is None:  # parsed once per process; the row is read only then
             definition = session.get(DefinitionVersion, row.definition_version_id)
@@ -66,6 +74,13 @@ class Executor:
             loaded = self.library.load(definition)
         spec, subprocess_specs = loaded.for_instance()
         return self.serializer.loads(row.state, spec, subprocess_specs, self.script_engine)
+
+    @contextmanager
+    def looking_at(self, session: Session, row: ProcessInstance) -> Iterator[BpmnWorkflow]:
+        """Lend the instance's workflow to a caller that only reads it; kept for the next caller afterwards."""
+        workflow = self.load(session, row)
+        yield workflow
+        self.live.keep_now(_live_key(session, row), row.definition_version_id, row.state, workflow)
 
     def context(self, session: Session, row: ProcessInstance, workflow: BpmnWorkflow) -> InstanceContext:
         return InstanceContext(session=session, instance_id=row.id, process_id=row.process_id,
@@ -185,6 +200,13 @@ class Executor:
             self._fail(session, row, workflow, err, actor)
             row.state = self.serializer.dumps(workflow)
         row.updated_at = clock.now()
+        if row.id is not None:  # continue from this object next time, once the state is committed
+            self.live.keep_after_commit(session, _live_key(session, row), row.definition_version_id, row.state,
+                                        workflow)
+
+
+def _live_key(session: Session, row: ProcessInstance) -> tuple[str, int]:
+    return str(session.get_bind().engine.url), row.id
 
 
 class _TaskError(WorkflowException):

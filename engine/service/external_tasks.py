@@ -147,10 +147,11 @@ def _claim(session: Session, postgres: bool, worker_id: str, available: Select, 
 def _locked(engine: ProcessEngine, session: Session, task: ExternalTask) -> LockedTask:
     row = session.get(ProcessInstance, task.instance_id)
     assert row is not None, "an external task belongs to a stored instance"
-    spiff = _spiff_task(engine.executor.load(session, row), task)
+    with engine.executor.looking_at(session, row) as workflow:
+        variables = dict(_spiff_task(workflow, task).data)
     assert task.worker_id is not None and task.lock_expires_at is not None
     return LockedTask(task.id, task.topic, task.instance_id, task.process_id, task.element_id, task.business_key,
-                      dict(spiff.data), task.worker_id, task.lock_expires_at, task.retries)
+                      variables, task.worker_id, task.lock_expires_at, task.retries)
 
 
 def _spiff_task(workflow, task: ExternalTask):

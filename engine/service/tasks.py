@@ -97,8 +97,9 @@ class TaskLifecycle:
         return TaskPage(human, form, data, _latest_reason(row, task_id), row)
 
     def _form(self, session: Session, human: HumanTask, row: ProcessInstance) -> tuple[Form | None, dict[str, Any]]:
-        task = self.runner.executor.load(session, row).get_task_from_id(UUID(human.id))
-        data = dict(task.data) if task is not None else {}
+        with self.runner.executor.looking_at(session, row) as workflow:
+            task = workflow.get_task_from_id(UUID(human.id))
+            data = dict(task.data) if task is not None else {}
         data.update(human.draft or {})
         return (form_for(task.task_spec) if task is not None else None), data
 

@@ -40,7 +40,7 @@ class DeputyInfo:
 class Organisation:
     units: dict[str, UnitInfo] = field(default_factory=dict)
     routing: dict[tuple[str, str], str] = field(default_factory=dict)  # (office, area) -> unit code
-    names: dict[str, str] = field(default_factory=dict)  # username -> display name (every account)
+    names: dict[str, str] = field(default_factory=dict)  # username -> display name as stored (may be empty)
     active: frozenset[str] = frozenset()  # usernames of active accounts
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit code -> usernames
     deputies: tuple[DeputyInfo, ...] = ()
@@ -61,7 +61,7 @@ def _load(session: Session) -> Organisation:
         select(absent.username, stand_in.username, Deputy.valid_from, Deputy.valid_until)
         .join(absent, absent.id == Deputy.user_id).join(stand_in, stand_in.id == Deputy.deputy_id)))
     return Organisation(units=units, routing=routing,
-                        names={username: name or username for _i, username, name, _a in users},
+                        names={username: name for _i, username, name, _a in users},
                         active=frozenset(username for _i, username, _n, active in users if active),
                         members={unit: tuple(sorted(names)) for unit, names in members.items()},
                         deputies=deputies)
@@ -98,5 +98,7 @@ def responsibility_rows(session: Session) -> tuple[tuple[str, str, str], ...]:
 
 
 def display_names(session: Session) -> dict[str, str]:
-    """Return every account's display name by username (deactivated ones too: they still appear in histories)."""
+    """Return every account's display name by username, as stored (deactivated ones too: they appear in histories).
+
+    An empty name stays empty: each page decides what to show instead ("System" in a timeline, else the account)."""
     return organisation(session).names

@@ -65,3 +65,13 @@ def test_the_timeline_tells_the_story_of_a_case(db, engine, system):
         "Task “Antrag entscheiden” created", "Task “Antrag entscheiden” completed",
         "Process “SGB-II-Antrag” completed", "Deadline “Pass läuft ab” met", "Moved from Kaarst to Neuss",
     ]
+
+
+def test_an_account_without_a_display_name_reads_as_system_never_as_its_account_name(db):
+    with at(10), db.unit_of_work() as session:
+        make_staff(session, {"svc.fachverfahren": "jobcenter_rkn"})
+        org.update_user(session, "svc.fachverfahren", actor="admin", display_name="")
+        ref = open_case(session, actor="svc.fachverfahren", area="kaarst").case_ref
+    with db.reading() as session:
+        lines = [e.line() for e in case_timeline(session, ref)]
+    assert lines == ["10.03.2026 — System: Fall eröffnet"]

@@ -70,7 +70,7 @@ def person_name(username: str | None) -> str:
     if "display_names" not in g:
         with services().db.reading() as session:
             g.display_names = org.display_names(session)  # cached per process: no statement while current
-    return g.display_names.get(username, username)
+    return g.display_names.get(username) or username
 
 
 def register(bp: Blueprint) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 from SpiffWorkflow.task import TaskState
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, String, Update, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,6 +34,22 @@ from engine.store.models import HumanTask, ProcessInstance
 
 MAX_REASONS = 50
 MSG_FOLLOW_UP_PAST = "Die Wiedervorlage darf nicht in der Vergangenheit liegen"
+
+
+@functools.lru_cache(maxsize=1024)
+def _close_statement(actor: Actor) -> Update:
+    """The compare-and-set that completes a task, built once per actor (building it cost more than running it)."""
+    now = bindparam("now", type_=HumanTask.__table__.c.completed_at.type)
+    # Still open, and still the actor's to work: the page's copy may predate a hand-over or a reroute.
+    condition = [HumanTask.id == bindparam("task_id", type_=String), HumanTask.status.in_(task_rule.OPEN_STATES),
+                 task_rule.available_clause(actor)]
+    if not actor.is_admin:
+        condition.append(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == actor.name))
+    return (update(HumanTask).where(*condition)
+            .values(status=task_rule.COMPLETED, completed_by=actor.name, completed_at=now, draft=None,
+                    claimed_by=func.coalesce(HumanTask.claimed_by, actor.name),
+                    claimed_at=func.coalesce(HumanTask.claimed_at, now))
+            .execution_options(synchronize_session=False))
 
 
 class TaskPage(NamedTuple):
@@ -272,17 +289,7 @@ class TaskLifecycle:
     def _close(session: Session, human: HumanTask, actor: Actor) -> None:
         """Mark the task completed in one compare-and-set: a colleague's completion or claim meanwhile matches none."""
         now = clock.now()
-        # Still the actor's to work: the page's copy may predate a hand-over or a reroute to another unit.
-        condition = [HumanTask.id == human.id, HumanTask.status.in_(task_rule.OPEN_STATES),
-                     task_rule.available_clause(actor)]
-        if not actor.is_admin:
-            condition.append(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == actor.name))
-        result = cast(CursorResult[Any], session.execute(
-            update(HumanTask).where(*condition).values(
-                status=task_rule.COMPLETED, completed_by=actor.name, completed_at=now, draft=None,
-                claimed_by=func.coalesce(HumanTask.claimed_by, actor.name),
-                claimed_at=func.coalesce(HumanTask.claimed_at, now))
-            .execution_options(synchronize_session=False)))
+        result = cast(CursorResult[Any], session.execute(_close_statement(actor), {"task_id": human.id, "now": now}))
         if result.rowcount != 1:
             session.refresh(human)
             TaskLifecycle._admit(session, human, actor)  # moved away meanwhile: refused and audited as not found

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
 from engine.identity.models import DISTRICT_WIDE, Membership, User
-from engine.identity.org_reference import organisation, responsibility_rows
+from engine.identity.org_reference import responsibility_rows
 from engine.read import inbox_branches as branched
 from engine.read import lists
 from engine.read.lists import Page
@@ -216,14 +216,6 @@ def people(session: Session, case_refs: set[str], directory: PersonDirectory | N
 def areas(session: Session) -> list[str]:
     """Return the municipalities of the routing table, for the filter."""
     return sorted({area for _office, area, _unit in responsibility_rows(session) if area and area != DISTRICT_WIDE})
-
-
-def colleagues(session: Session, units: set[str] | frozenset[str], *,
-               exclude: str | None = None) -> list[tuple[str, str]]:
-    """Return (username, display name) of the active members of the given units, by display name."""
-    org = organisation(session)
-    names = {name for unit in units for name in org.members.get(unit, ()) if name in org.active and name != exclude}
-    return sorted(((name, org.names[name]) for name in names), key=lambda pair: (pair[1], pair[0]))
 
 
 def tasks_created_between(session: Session, since: dt.datetime, until: dt.datetime) -> list[HumanTask]:

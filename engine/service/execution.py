@@ -26,6 +26,7 @@ from engine.service.external_tasks import is_external
 from engine.service.live_workflows import LiveWorkflows
 from engine.service.registry import Extensions, InstanceContext, ServiceCall
 from engine.store import audit
+from engine.store.db import database_key
 from engine.store.models import DefinitionVersion, Incident, ProcessInstance
 
 log = logging.getLogger(__name__)
@@ -206,7 +207,7 @@ class Executor:
 
 
 def _live_key(session: Session, row: ProcessInstance) -> tuple[str, int]:
-    return str(session.get_bind().engine.url), row.id
+    return database_key(session), row.id
 
 
 class _TaskError(WorkflowException):

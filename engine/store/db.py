@@ -75,6 +75,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def database_key(session: Session) -> str:
+    """Name the database a session works on, for per-process caches that must not mix databases."""
+    return str(session.get_bind().engine.url)
+
+
 _active_unit: ContextVar[_Unit | None] = ContextVar("kimflow_unit_of_work", default=None)
 
 

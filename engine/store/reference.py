@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy import BigInteger, Connection, Engine, ScalarSelect, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine.store.db import Base
+from engine.store.db import Base, database_key
 
 T = TypeVar("T")
 
@@ -53,13 +53,12 @@ _WROTE = "kimflow_reference_written"
 _MEMO = "kimflow_reference_revision"
 
 
+_REVISION = select(ReferenceRevision.revision).where(ReferenceRevision.id == 1)
+
+
 def revision_column() -> ScalarSelect[int]:
     """A scalar subquery to add to a statement the request sends anyway (see `note_revision`)."""
-    return select(ReferenceRevision.revision).where(ReferenceRevision.id == 1).scalar_subquery()
-
-
-def _database(session: Session) -> str:
-    return str(session.get_bind().engine.url)
+    return _REVISION.scalar_subquery()
 
 
 def note_revision(session: Session, revision: int | None) -> None:
@@ -69,7 +68,7 @@ def note_revision(session: Session, revision: int | None) -> None:
     generation = _local_writes[0]
     scope = _scope.get()
     if scope is not None:
-        scope[_database(session)] = (generation, revision, time.monotonic())
+        scope[database_key(session)] = (generation, revision, time.monotonic())
     session.info[_MEMO] = (session.get_transaction(), generation, revision)
 
 
@@ -80,12 +79,12 @@ def current_revision(session: Session) -> int | None:
     if memo is not None and memo[0] is session.get_transaction() and memo[1] == generation:
         return memo[2]
     scope = _scope.get()
-    database = _database(session) if scope is not None else ""
+    database = database_key(session) if scope is not None else ""
     noted = scope.get(database) if scope is not None else None
     if noted is not None and noted[0] == generation and time.monotonic() - noted[2] < SCOPE_SECONDS:
         revision: int | None = noted[1]
     else:
-        revision = session.scalar(select(ReferenceRevision.revision).where(ReferenceRevision.id == 1))
+        revision = session.scalar(_REVISION)
         if scope is not None and revision is not None:
             scope[database] = (generation, revision, time.monotonic())
     if revision is not None:
@@ -99,7 +98,7 @@ def cached(session: Session, key: str, load: Callable[[Session], T]) -> T:
     revision = current_revision(session)
     if revision is None:
         return load(session)
-    slot = (_database(session), key)
+    slot = (database_key(session), key)
     with _lock:
         hit = _cache.get(slot)
     if hit is not None and hit[0] == revision:
@@ -161,8 +160,3 @@ def watch(engine: Engine) -> None:
     event.listen(engine, "commit", _after_commit)
     event.listen(engine, "rollback", _after_rollback)
 
-
-def clear() -> None:
-    """Forget everything cached (tests that replace a database under the same URL)."""
-    with _lock:
-        _cache.clear()

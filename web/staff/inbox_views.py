@@ -232,7 +232,7 @@ def _person(username: str):
 def handover_choices(db_session, task, actor) -> dict[str, list[tuple[str, str]]]:
     """Return whom a task can go to: colleagues of its unit, their deputies today, other units of its office."""
     today = org.local_date(clock.now())
-    choices = handover.handover_choices(db_session, task, actor, today)  # one statement
+    choices = handover.handover_choices(db_session, task, actor, today)  # cached organisation
     return {"colleagues": choices.colleagues, "deputies": choices.deputies,
             "units": [(UNIT_PREFIX + code, name) for code, name in choices.units]}
 
